@@ -1,0 +1,29 @@
+# Two commands a person needs: `make demo` and `make test`. Both set up what they need first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test serve reliability bench clean
+
+setup: $(STAMP)
+	@$(PY) -m agent.provision
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mastomove needs Python 3.11 or newer")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: setup
+	@$(VENV)/bin/mastomove demo
+
+test: setup
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+serve: setup
+	@$(PY) -m fixtures serve
+
+clean:
+	rm -rf $(VENV) runs test-results .pytest_cache

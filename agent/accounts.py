@@ -1,0 +1,71 @@
+"""From settings to the two accounts: every input is checked here, before a browser starts."""
+from __future__ import annotations
+
+import ipaddress
+import sys
+from typing import Callable
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from agent.errors import BadInput
+from agent.settings import Settings
+from agent.steps import Account, Handle, Role
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def server_url(role: Role, raw: str | None, handle: Handle, *, allow_insecure_http: bool) -> str:
+    url = (raw or f"https://{handle.domain}").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadInput(f"The {role} server address {url!r} is not a web address", hint="e.g. https://mastodon.social")
+    if parts.scheme == "http" and not (is_loopback(parts.hostname) or allow_insecure_http):
+        raise BadInput(
+            f"The {role} server address {url} is plain http://: a password would travel unencrypted",
+            hint="use https://, or --allow-insecure-http if you really mean it",
+        )
+    if parts.path not in ("", "/") or parts.query:
+        raise BadInput(f"The {role} server address {url} should be just the server, without a path")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def account_for(role: Role, settings: Settings, *, ask: Callable[[str], str] | None,
+                need_password: bool = True) -> Account:
+    prefix = f"MASTOMOVE_{role.upper()}_"
+    handle_text = getattr(settings, f"{role}_handle")
+    if not handle_text:
+        raise BadInput(f"The {role} account's handle is missing", hint=f"set {prefix}HANDLE or --{role}-handle")
+    handle = Handle.parse(handle_text)
+    url = server_url(role, getattr(settings, f"{role}_url"), handle, allow_insecure_http=settings.allow_insecure_http)
+    email = getattr(settings, f"{role}_email")
+    password: SecretStr | None = getattr(settings, f"{role}_password")
+    if need_password and not email:
+        raise BadInput(f"The {role} account's e-mail address is missing", hint=f"set {prefix}EMAIL or --{role}-email")
+    if need_password and password is None:
+        if ask is None or not sys.stdin.isatty():
+            raise BadInput(f"The {role} account's password is missing and there is no terminal to ask for it",
+                           hint=f"set {prefix}PASSWORD in the environment or a .env file")
+        password = SecretStr(ask(f"Password of {handle} (not shown)"))
+    return Account(role=role, handle=handle, url=url, email=email or "", password=password,
+                   otp_secret=getattr(settings, f"{role}_otp_secret"))
+
+
+def accounts_for(settings: Settings, *, ask: Callable[[str], str] | None = None,
+                 need_password: bool = True) -> dict[Role, Account]:
+    accounts = {role: account_for(role, settings, ask=ask, need_password=need_password) for role in Role}
+    old, new = accounts[Role.OLD], accounts[Role.NEW]
+    if old.handle.same_account(new.handle):
+        raise BadInput(f"The old and the new account are the same ({old.handle})",
+                       hint="the new account must be another account, usually on another server")
+    if settings.confirm_move is not None and settings.confirm_move.strip().lstrip("@") != str(new.handle):
+        raise BadInput(f"--confirm-move {settings.confirm_move!r} is not the new handle {new.handle}",
+                       hint="it must be the new account's handle exactly; nothing was changed")
+    return accounts

@@ -1,0 +1,183 @@
+"""The run folder: numbered screenshots, structlog JSON lines, the files steps keep.
+
+Nothing here knows Mastodon. Secrets registered with `redact` never reach the log: every string
+value of every event is scrubbed before it is written.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+import structlog
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Locator, Page
+
+# Fields that must never appear readable in a screenshot, whatever the page's language.
+SECRET_FIELDS = "input[type=password], input[autocomplete='one-time-code'], input[name*='otp']"
+REDACTED = "[redacted]"
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only its owner can read (run folders hold CSVs of who someone follows)."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "step"
+
+
+class Redactor:
+    """Replaces every registered secret (and anything that looks like it) in log values."""
+
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+
+    def add(self, secret: str | None) -> None:
+        if secret and len(secret) >= 4:
+            self._secrets.add(secret)
+
+    def scrub(self, value: Any) -> Any:
+        if isinstance(value, str):
+            for secret in self._secrets:
+                if secret in value:
+                    value = value.replace(secret, REDACTED)
+            return value
+        if isinstance(value, dict):
+            return {k: self.scrub(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.scrub(v) for v in value)
+        return value
+
+    def __call__(self, _logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+        return self.scrub(event)
+
+
+class JsonLinesSink:
+    """structlog logger factory target: one JSON object per line, file mode 0600."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self.file = os.fdopen(fd, "a", encoding="utf-8", buffering=1)
+
+    def msg(self, message: str) -> None:
+        self.file.write(message + "\n")
+
+    log = debug = info = warning = warn = error = critical = exception = msg
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class Evidence:
+    """One per run: owns the folder, the log and the screenshot counter."""
+
+    def __init__(self, root: Path, *, screenshots: bool = True, full_page: bool = False):
+        self.root = private_dir(root)
+        self.screenshots_enabled = screenshots
+        self.full_page = full_page
+        self.redactor = Redactor()
+        self.sink = JsonLinesSink(self.root / "log.jsonl")
+        self._counter = self._existing_screenshots()
+        self.step = "start"
+        self._tracing: "BrowserContext | None" = None
+        structlog.configure(
+            processors=[
+                structlog.contextvars.merge_contextvars,
+                structlog.processors.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                self.redactor,
+                structlog.processors.dict_tracebacks,
+                structlog.processors.JSONRenderer(default=str),
+            ],
+            logger_factory=lambda *_: self.sink,
+            cache_logger_on_first_use=False,
+        )
+        self.log = structlog.get_logger("mastomove")
+
+    def _existing_screenshots(self) -> int:
+        folder = self.root / "screenshots"
+        numbers = [int(p.name[:3]) for p in folder.glob("[0-9][0-9][0-9]-*.png")] if folder.is_dir() else []
+        return max(numbers, default=0)
+
+    # --- steps -------------------------------------------------------------------------------
+    def begin_step(self, name: str) -> None:
+        self.step = name
+        structlog.contextvars.bind_contextvars(step=name)
+
+    def path(self, *parts: str) -> Path:
+        target = self.root.joinpath(*parts)
+        private_dir(target.parent)
+        return target
+
+    # --- screenshots -------------------------------------------------------------------------
+    def screenshot(self, page: "Page", action: str, *, mask: Sequence["Locator"] = ()) -> Path | None:
+        started = time.monotonic()
+        file: Path | None = None
+        if self.screenshots_enabled:
+            self._counter += 1
+            file = self.path("screenshots", f"{self._counter:03d}-{slug(self.step)}-{slug(action)}.png")
+            page.screenshot(
+                path=str(file),
+                full_page=self.full_page,
+                mask=[page.locator(SECRET_FIELDS), *mask],
+                animations="disabled",
+            )
+        self.log.info(
+            "screenshot",
+            action=action,
+            url=page.url,
+            file=str(file.relative_to(self.root)) if file else None,
+            duration_ms=round((time.monotonic() - started) * 1000),
+        )
+        return file
+
+    # --- secrets -----------------------------------------------------------------------------
+    def redact(self, *secrets: str | None) -> None:
+        for secret in secrets:
+            self.redactor.add(secret)
+
+    def watch_tracing(self, context: "BrowserContext") -> None:
+        """The run records a trace of this context: pause it around secret entry."""
+        self._tracing = context
+
+    @contextlib.contextmanager
+    def secret_entry(self, page: "Page") -> Iterator[None]:
+        """Playwright traces record typed values (and DOM snapshots keep input values), so the
+        trace chunk is closed before a secret is typed and a new one starts after."""
+        context = page.context
+        traced = self._tracing is context
+        if traced:
+            self._trace_chunks = getattr(self, "_trace_chunks", 0) + 1
+            context.tracing.stop_chunk(path=str(self.path("trace", f"chunk-{self._trace_chunks:03d}.zip")))
+        try:
+            yield
+        finally:
+            if traced:
+                context.tracing.start_chunk()
+
+    # --- the end -----------------------------------------------------------------------------
+    def write_json(self, name: str, data: Any) -> Path:
+        target = self.path(name)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(self.redactor.scrub(data), out, indent=2, default=str)
+        os.replace(tmp, target)
+        return target
+
+    def close(self) -> None:
+        self.sink.close()
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,1 @@
+"""Mastodon's pages and the steps of a migration through them."""

@@ -1,0 +1,1 @@
+"""One page object per Mastodon page: its locators and the actions a person performs there."""
