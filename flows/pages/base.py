@@ -1,0 +1,244 @@
+"""What every Mastodon page object shares: loading a page, submitting a form, downloading a file,
+and typing secrets, with the HTTP and network outcomes turned into `agent.errors`.
+
+- 5xx -> ServerError, 429 -> RateLimited (Retry-After), 422 security-token page -> FormRejected,
+  net::ERR_* and timeouts -> ConnectionFailed;
+- a signed-in page that lands on /auth/sign_in -> SessionExpired(role);
+- a password or one-time code is typed only while the page is on the account's own origin.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, ClassVar, ContextManager, Iterator
+from urllib.parse import urljoin, urlsplit
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from agent.errors import (ConnectionFailed, FormRejected, PageChanged, RateLimited, ServerError, SessionExpired,
+                          UnsafeOrigin)
+from agent.steps import Account
+
+if TYPE_CHECKING:
+    from playwright.sync_api import APIResponse, Locator, Page, Response
+
+SIGN_IN_PATH = "/auth/sign_in"
+ACCOUNT_SETTINGS_PATH = "/auth/edit"
+
+# Mastodon's re-rendered forms; the 422 security-token page has none of these.
+FORM_FEEDBACK = "form input[name='authenticity_token'], .flash-message, .field_with_errors"
+FIELD_ERROR = ".field_with_errors span.error"
+ERROR_SUMMARY = "#error_explanation"
+
+SecretEntry = Callable[["Page"], ContextManager[None]]
+
+_NETWORK_MARKERS = ("net::ERR_", "NS_ERROR_", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH",
+                    "ENOTFOUND", "socket hang up", "Connection closed", "Request timed out")
+
+
+def _port(parts) -> int | None:
+    return parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+
+
+def same_origin(url: str, origin: str) -> bool:
+    a, b = urlsplit(url), urlsplit(origin)
+    return (a.scheme.lower(), (a.hostname or "").lower(), _port(a)) == (
+        b.scheme.lower(), (b.hostname or "").lower(), _port(b))
+
+
+def parse_retry_after(headers: dict[str, str], now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a 429: Retry-After (seconds or HTTP date), else Mastodon's
+    X-RateLimit-Reset (an ISO 8601 time)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    value = (headers.get("retry-after") or "").strip()
+    if value:
+        if value.replace(".", "", 1).isdigit():
+            return float(value)
+        try:
+            return max(0.0, (email.utils.parsedate_to_datetime(value) - now).total_seconds())
+        except (TypeError, ValueError):
+            pass
+    reset = (headers.get("x-ratelimit-reset") or "").strip()
+    if reset:
+        try:
+            when = dt.datetime.fromisoformat(reset.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        return max(0.0, (when - now).total_seconds())
+    return None
+
+
+def is_network_error(error: BaseException) -> bool:
+    return isinstance(error, PlaywrightTimeoutError) or any(m in str(error) for m in _NETWORK_MARKERS)
+
+
+@contextmanager
+def network_errors(url: str) -> Iterator[None]:
+    """Dropped connections and timeouts become ConnectionFailed; anything else is a real bug."""
+    try:
+        yield
+    except PlaywrightError as error:
+        if is_network_error(error):
+            raise ConnectionFailed(f"Could not reach {url}: {str(error).splitlines()[0]}") from error
+        raise
+
+
+def raise_for_status(status: int | None, headers: dict[str, str], url: str) -> None:
+    if status is None:
+        return
+    if status == 429:
+        raise RateLimited(url, parse_retry_after(headers))
+    if status >= 500:
+        raise ServerError(status, url)
+
+
+class MastodonPage:
+    """One page of a Mastodon server, as seen by one account's browser page."""
+
+    PATH: ClassVar[str] = "/"
+    SIGNED_IN: ClassVar[bool] = True  # landing on the sign-in form means the session expired
+
+    def __init__(self, page: "Page", account: Account):
+        self.page = page
+        self.account = account
+
+    # --- where we are ----------------------------------------------------------------------
+    def url_for(self, path: str) -> str:
+        return self.account.url.rstrip("/") + path
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.page.url).path
+
+    def on(self, path: str) -> bool:
+        return self.path.rstrip("/") == path.rstrip("/")
+
+    def has(self, selector: str) -> bool:
+        return self.page.locator(selector).count() > 0
+
+    def masked(self) -> list["Locator"]:
+        """Fields that show an e-mail address or a handle, hidden in screenshots."""
+        return []
+
+    # --- loading and submitting ------------------------------------------------------------
+    def open(self, path: str | None = None, *, signed_in: bool | None = None) -> "Response | None":
+        target = self.url_for(path or self.PATH)
+        with network_errors(target):
+            response = self.page.goto(target, wait_until="domcontentloaded")
+        self._check(response, target, self.SIGNED_IN if signed_in is None else signed_in)
+        return response
+
+    def submit(self, trigger: "Locator", *, timeout: float | None = None) -> "Response | None":
+        """Click a submit button (or a `data-method` link) and wait for the page it leads to."""
+        url = self.page.url
+        with network_errors(url):
+            with self.page.expect_navigation(wait_until="domcontentloaded", timeout=timeout) as navigation:
+                trigger.click()
+        response = navigation.value
+        self._check(response, url, self.SIGNED_IN)
+        return response
+
+    def follow_data_method_link(self, link: "Locator") -> "Response | None":
+        # `data-method` links need Mastodon's script, which may still be loading at DOMContentLoaded.
+        self.page.wait_for_load_state("load")
+        return self.submit(link)
+
+    def _check(self, response: "Response | None", url: str, signed_in: bool) -> None:
+        status = response.status if response is not None else None
+        raise_for_status(status, response.headers if response is not None else {}, url)
+        if status == 422 and not self.has(FORM_FEEDBACK):
+            raise FormRejected("The server rejected the form's security token (HTTP 422)",
+                               hint="the form is reloaded and sent again")
+        if signed_in and self.on(SIGN_IN_PATH):
+            raise SessionExpired(str(self.account.role))
+
+    # --- form feedback ---------------------------------------------------------------------
+    def field_errors(self) -> list[str]:
+        return [text.strip() for text in self.page.locator(FIELD_ERROR).all_inner_texts() if text.strip()]
+
+    def error_of(self, field: "Locator") -> str | None:
+        """The `span.error` inside the simple_form wrapper of `field`, if it has one."""
+        wrapper = field.locator("xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '),"
+                                " ' field_with_errors ')][1]")
+        if wrapper.count() == 0:
+            return None
+        errors = wrapper.first.locator("span.error")
+        return errors.first.inner_text().strip() if errors.count() else ""
+
+    def has_error_summary(self) -> bool:
+        return self.has(ERROR_SUMMARY)
+
+    # --- files -----------------------------------------------------------------------------
+    def download(self, link: "Locator", destination: Path, *, timeout: float = 60_000) -> Path:
+        """Click a file link and save the file. The link's own answer decides what happens: an
+        attachment is saved from the browser's download, a file shown inline from the response, and
+        anything else (an error page, the sign-in form) is reported as such."""
+        href = urljoin(self.page.url, link.get_attribute("href") or "")
+        started: list = []
+
+        def on_download(download) -> None:
+            started.append(download)
+
+        self.page.on("download", on_download)
+        try:
+            with network_errors(href):
+                with self.page.expect_response(lambda r: r.url == href, timeout=timeout) as answer:
+                    link.click()
+            response = answer.value
+            raise_for_status(response.status, response.headers, href)
+            if response.status == 401:
+                raise SessionExpired(str(self.account.role))
+            if not response.ok or 300 <= response.status < 400:
+                self.page.wait_for_load_state("domcontentloaded")
+                self._check(None, href, self.SIGNED_IN)
+                raise PageChanged(f"{href} answered HTTP {response.status} instead of a file")
+            attachment = "attachment" in (response.headers.get("content-disposition") or "").lower()
+            if not (started or attachment):
+                try:
+                    destination.write_bytes(response.body())  # shown inline
+                    return destination
+                except PlaywrightError:
+                    pass  # the browser made a download of it after all (text/csv often is)
+            with network_errors(href):
+                download = started[0] if started else self.page.wait_for_event("download", timeout=timeout)
+                failure = download.failure()
+            if failure:
+                raise ConnectionFailed(f"The download of {href} failed: {failure}")
+            download.save_as(destination)
+            return destination
+        finally:
+            self.page.remove_listener("download", on_download)
+
+    def fetch(self, url: str, *, headers: dict[str, str] | None = None, timeout: float = 30_000) -> "APIResponse":
+        """GET with the account's cookies (the browser context's request client)."""
+        with network_errors(url):
+            response = self.page.context.request.get(url, headers=headers, timeout=timeout, max_redirects=5)
+        raise_for_status(response.status, response.headers, url)
+        if response.status == 401 or (self.SIGNED_IN and same_origin(response.url, self.account.origin)
+                                      and urlsplit(response.url).path == SIGN_IN_PATH):
+            raise SessionExpired(str(self.account.role))
+        return response
+
+    # --- secrets ---------------------------------------------------------------------------
+    def ensure_origin(self) -> None:
+        if not same_origin(self.page.url, self.account.origin):
+            shown = f"{urlsplit(self.page.url).scheme}://{urlsplit(self.page.url).netloc}"
+            raise UnsafeOrigin(
+                f"The {self.account.role} account's credentials were about to be typed into {shown}, "
+                f"which is not {self.account.origin}",
+                hint="the server redirected the sign-in elsewhere; sign in by hand with `mastomove login`",
+            )
+
+    def submit_secret(self, field: "Locator", secret: str, trigger: "Locator", secret_entry: SecretEntry,
+                      *, timeout: float | None = None) -> "Response | None":
+        """Type a password or one-time code and submit it. The click stays inside `secret_entry`
+        too: a trace snapshot taken at the click would hold the field's value."""
+        self.ensure_origin()
+        with secret_entry(self.page):
+            field.fill(secret)
+            return self.submit(trigger, timeout=timeout)

@@ -1,0 +1,61 @@
+"""Posting through the web app's compose form, opened prefilled at /share?text=...
+(app/controllers/shares_controller.rb; features/compose/components/compose_form.jsx).
+
+The form is `form.compose-form` with `textarea.autosuggest-textarea__textarea` and one submit
+button in every version (labelled "Toot!", "Publish!" or "Post"). The web app posts to
+/api/v1/statuses; that response, not a translated toast, says whether the post was made."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit
+
+from playwright.sync_api import expect
+
+from agent.errors import SessionExpired, Stopped
+from flows.pages.base import MastodonPage, network_errors, raise_for_status
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator
+
+STATUSES_API = "/api/v1/statuses"
+
+
+class ComposePage(MastodonPage):
+    PATH = "/share"
+
+    FORM = "form.compose-form"
+    TEXT = "form.compose-form textarea.autosuggest-textarea__textarea"
+    SUBMIT = "form.compose-form button[type='submit']"
+
+    def open_with_text(self, text: str) -> None:
+        self.open(f"{self.PATH}?{urlencode({'text': text})}")
+        self.text_box().wait_for(state="visible")
+
+    def text_box(self) -> "Locator":
+        return self.page.locator(self.TEXT).first
+
+    def publish(self, text: str, *, timeout: float = 60_000) -> dict[str, Any]:
+        """Post `text` and return the status the server created (its JSON)."""
+        box = self.text_box()
+        if box.input_value().strip() != text.strip():
+            box.fill(text)
+        button = self.page.locator(self.SUBMIT).first
+        expect(button).to_be_enabled()
+        url = self.url_for(STATUSES_API)
+        with network_errors(url):
+            with self.page.expect_response(
+                lambda r: r.request.method == "POST" and urlsplit(r.url).path == STATUSES_API, timeout=timeout
+            ) as info:
+                button.click()
+        response = info.value
+        raise_for_status(response.status, response.headers, url)
+        if response.status == 401:
+            raise SessionExpired(str(self.account.role))
+        if not response.ok:
+            try:
+                reason = response.json().get("error", "")
+            except Exception:  # noqa: BLE001 - the body is only for the message
+                reason = ""
+            raise Stopped(f"The new server refused the announcement (HTTP {response.status}) {reason}".strip(),
+                          hint="shorten MASTOMOVE_ANNOUNCEMENT or turn the announcement off")
+        return response.json()

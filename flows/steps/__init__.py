@@ -1,0 +1,1 @@
+"""One module per step of the mission; each step reads the server's state before it changes it."""

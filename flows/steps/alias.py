@@ -1,0 +1,60 @@
+"""Create the alias to the old account on the new account, unless it is already listed.
+Aliases are unique per account, so the list is always read before the form is sent."""
+from __future__ import annotations
+
+from typing import Any
+
+from agent.errors import PageChanged, PreflightFailed
+from agent.steps import Role, StepContext
+from flows.messages import MoveOutcome, classify_alias_error
+from flows.pages.aliases import AliasesPage
+from flows.steps.common import attempt, screenshot, view
+
+
+class AliasStep:
+    name = "alias"
+    title = "Create the alias to the old account on the new account"
+    irreversible = False
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        return attempt(ctx, lambda: self._ensure(ctx))
+
+    def _ensure(self, ctx: StepContext) -> dict[str, Any]:
+        old_handle = ctx.accounts[Role.OLD].handle
+        page = view(ctx, Role.NEW, AliasesPage)
+        page.open()
+        if page.lists(old_handle):
+            screenshot(ctx, page, "alias-listed")
+            return {"alias": str(old_handle), "created": False,
+                    "report": [f"Alias: {old_handle} was already listed on the new account"]}
+
+        ctx.notes["submitted"] = str(old_handle)
+        ctx.save_notes()
+        error = page.add(old_handle)
+        screenshot(ctx, page, "alias-submitted")
+        page.open()
+        if page.lists(old_handle):
+            ctx.evidence.log.info("alias.created", alias=str(old_handle))
+            screenshot(ctx, page, "alias-listed")
+            return {"alias": str(old_handle), "created": True,
+                    "report": [f"Alias: created {old_handle} on the new account"]}
+        if error is None:
+            raise PageChanged("The alias form was accepted, but the alias is not in the list")
+        ctx.evidence.log.warning("alias.refused", error=error)
+        reason = classify_alias_error(error)
+        if reason is MoveOutcome.NOT_FOUND:
+            raise PreflightFailed(
+                f"The new server could not find the old account {old_handle}: {error}",
+                hint="check MASTOMOVE_OLD_HANDLE; the old server must be up and reachable from the new one",
+            )
+        if reason is MoveOutcome.SELF:
+            raise PreflightFailed(f"The new server says {old_handle} is the new account itself")
+        raise PreflightFailed(f"The new server refused the alias {old_handle}: {error}")
+
+    def verify(self, ctx: StepContext) -> bool:
+        def listed() -> bool:
+            page = view(ctx, Role.NEW, AliasesPage)
+            page.open()
+            return page.lists(ctx.accounts[Role.OLD].handle)
+
+        return attempt(ctx, listed)

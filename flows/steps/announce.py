@@ -1,0 +1,116 @@
+"""Post the "I'm moving" announcement from the new account, once.
+
+Before posting, the new account's own posts are read: a rerun, or a retry after a post whose
+answer was lost, finds the earlier announcement instead of posting a second one."""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from agent.steps import Role, StepContext
+from flows.pages.compose import ComposePage
+from flows.pages.public import PublicSide
+from flows.steps.common import attempt, screenshot, view
+
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</p>|<br\s*/?>", re.IGNORECASE)
+_MENTION = re.compile(r"@[A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d+)?)?")
+
+
+def announcement_text(template: str, old: str, new: str) -> str:
+    # Plain replacement: the text may hold other braces a person wrote.
+    return template.replace("{old}", old).replace("{new}", new)
+
+
+def comparable(text: str) -> str:
+    """A post's words as Mastodon shows them and as we wrote them, made comparable: HTML removed,
+    mentions dropped (Mastodon shows @alice@old.example as a link "@alice", or as plain text when
+    it cannot resolve it), punctuation and case ignored."""
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", text)))
+    text = _MENTION.sub(" ", text)
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def is_announcement(status: dict[str, Any], text: str) -> bool:
+    wanted = comparable(text)
+    return bool(wanted) and comparable(status.get("content") or "") == wanted
+
+
+class AnnounceStep:
+    name = "announce"
+    title = "Post the moving announcement from the new account"
+    irreversible = False
+
+    def _text(self, ctx: StepContext) -> str:
+        return announcement_text(ctx.settings.announcement, str(ctx.accounts[Role.OLD].handle),
+                                 str(ctx.accounts[Role.NEW].handle))
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        if not ctx.settings.post_announcement:
+            return {"skipped": True, "report": ["Announcement: not posted (turned off)"]}
+        return attempt(ctx, lambda: self._announce(ctx, self._text(ctx)))
+
+    def _find(self, ctx: StepContext, text: str) -> tuple[bool, dict | None]:
+        """(could read the new account's posts, the announcement among them)."""
+        new = ctx.accounts[Role.NEW]
+        public = PublicSide(ctx.page(Role.NEW))
+        noted = ctx.notes.get("status_id")
+        if noted:
+            status = public.status(new, noted)
+            if status:
+                return True, status
+        me = public.lookup(new, new.handle.username)
+        posts = public.statuses(new, me["id"]) if me else None
+        if posts is None:
+            return False, None
+        return True, next((post for post in posts if is_announcement(post, text)), None)
+
+    def _announce(self, ctx: StepContext, text: str) -> dict[str, Any]:
+        log = ctx.evidence.log
+        if ctx.notes.get("state") == "posted":
+            # Posted by an earlier run: once is once, even if the person has deleted it since.
+            log.info("announce.already_posted", status=ctx.notes.get("url"))
+            return self._result({"id": ctx.notes.get("status_id"), "url": ctx.notes.get("url")}, posted_now=False)
+        could_look, existing = self._find(ctx, text)
+        if existing:
+            self._note_posted(ctx, existing)
+            log.info("announce.already_posted", status=existing.get("url"))
+            return self._result(existing, posted_now=False)
+        if not could_look and ctx.notes.get("state") == "posting":
+            # An earlier run was interrupted while posting and the posts cannot be read: do not risk two.
+            return {"posted": None, "report": ["Announcement: an earlier run may have posted it (could not re-check)"]}
+
+        ctx.notes.update({"state": "posting", "text": text})
+        ctx.save_notes()
+        compose = view(ctx, Role.NEW, ComposePage)
+        compose.open_with_text(text)
+        screenshot(ctx, compose, "announcement-written")
+        status = compose.publish(text)
+        self._note_posted(ctx, status)
+        screenshot(ctx, compose, "announcement-posted")
+        log.info("announce.posted", status=status.get("url"), visibility=status.get("visibility"))
+        return self._result(status, posted_now=True)
+
+    def _note_posted(self, ctx: StepContext, status: dict) -> None:
+        ctx.notes.update({"state": "posted", "status_id": str(status.get("id")), "url": status.get("url")})
+        ctx.save_notes()
+
+    @staticmethod
+    def _result(status: dict, *, posted_now: bool) -> dict[str, Any]:
+        where = status.get("url") or status.get("uri") or "on the new account"
+        visibility = f", {status['visibility']}" if status.get("visibility") else ""
+        line = "posted" if posted_now else "already posted"
+        return {"posted": True, "posted_now": posted_now, "status_id": str(status.get("id")),
+                "url": status.get("url"), "visibility": status.get("visibility"),
+                "report": [f"Announcement: {line} ({where}{visibility})"]}
+
+    def verify(self, ctx: StepContext) -> bool:
+        """The announcement is among the new account's posts (when they can be read). A run after
+        a False here finds the note and posts nothing: a post the person deleted stays deleted."""
+        if not ctx.settings.post_announcement:
+            return True
+        if ctx.notes.get("state") != "posted":
+            return False
+        could_look, found = attempt(ctx, lambda: self._find(ctx, ctx.notes.get("text") or self._text(ctx)))
+        return found is not None or not could_look

@@ -1,0 +1,75 @@
+"""`mastomove plan`: read both (signed-in) accounts and say what `migrate` would do. Changes nothing."""
+from __future__ import annotations
+
+from typing import Any
+
+from agent.errors import PageChanged
+from agent.steps import Role, StepContext
+from flows.pages.aliases import AliasesPage
+from flows.pages.export import ExportPage
+from flows.pages.imports import ImportsPage
+from flows.pages.migration import MigrationPage
+from flows.pages.public import PublicSide
+from flows.steps.common import attempt, view
+from flows.steps.preflight import follows_need_approval
+
+
+def _counts(ctx: StepContext, role: Role) -> dict[str, int | None]:
+    page = view(ctx, role, ExportPage)
+    page.open()
+    return page.counts()
+
+
+def inspect_accounts(ctx: StepContext) -> dict[str, Any]:
+    """Read-only; the caller has signed both accounts in (Plan.sign_in)."""
+    return attempt(ctx, lambda: _inspect(ctx))
+
+
+def _inspect(ctx: StepContext) -> dict[str, Any]:
+    old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
+    report: list[str] = []
+
+    migration = view(ctx, Role.OLD, MigrationPage)
+    migration.open()
+    state = migration.state()
+    moved_to_new = state.redirects_to(new.handle)
+    old_counts = _counts(ctx, Role.OLD)
+    new_counts = _counts(ctx, Role.NEW)
+
+    aliases = view(ctx, Role.NEW, AliasesPage)
+    aliases.open()
+    alias_present = aliases.lists(old.handle)
+    exists = PublicSide(ctx.page(Role.NEW)).webfinger(new, new.handle) is not None
+    locked = follows_need_approval(ctx) if exists else None
+    try:
+        import_version = str(view(ctx, Role.NEW, ImportsPage).open_form())
+    except PageChanged:
+        import_version = None
+
+    listed = ", ".join(f"{name} {count if count is not None else '?'}" for name, count in old_counts.items())
+    report.append(f"{old.handle}: {listed}")
+    report.append(f"{new.handle}: " + ", ".join(f"{n} {c if c is not None else '?'}" for n, c in new_counts.items()))
+    if moved_to_new:
+        report.append(f"Already moved: {old.handle} redirects to {new.handle}; migrate would only verify")
+    elif state.redirecting:
+        report.append(f"Stop: {old.handle} already redirects to another account")
+    elif state.on_cooldown:
+        report.append(f"Stop: move cooldown on {old.handle} ({state.cooldown_days} day(s) left)")
+    else:
+        report.append(f"{old.handle} can move (no redirect, no cooldown)")
+    report.append(f"Alias {old.handle} on {new.handle}: " + ("present" if alias_present else "would be created"))
+    if not exists:
+        report.append(f"Stop: {new.handle} does not exist")
+    elif locked:
+        action = "would be unlocked" if ctx.settings.unlock_new_account else "stop: unlock it or allow mastomove to"
+        report.append(f"{new.handle} requires follow approval ({action})")
+    mode = ctx.settings.import_mode
+    report.append(f"Imports: {mode} mode, " + ("with confirmation step (4.2+)" if import_version == "bulk"
+                                                 else "applied at once (4.1 or older)" if import_version else "page not found"))
+    return {
+        "old": {"handle": str(old.handle), "counts": old_counts, "redirecting": state.redirecting,
+                "moved_to_new": moved_to_new, "cooldown_days": state.cooldown_days if state.on_cooldown else None},
+        "new": {"handle": str(new.handle), "counts": new_counts, "exists": exists, "locked": locked,
+                "alias_present": alias_present, "import_version": import_version},
+        "report": report,
+    }

@@ -1,0 +1,162 @@
+"""Move the followers: "Moving to a different account" on the old account's migration page.
+
+Irreversible, and it starts a 30-day cooldown. Every attempt begins by reading the page: an
+account that already redirects to the new one is done, so a submit whose answer was lost (a
+timeout, a dropped connection, an interruption) is never sent again blindly. "Not an alias"
+(the old server's copy of the new account can be a day old) is retried with backoff for
+`alias_wait_seconds`; every other refusal stops with its reason."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import tenacity
+
+from agent.errors import MoveRejected, NeedsPerson, NotAnAliasYet, Transient
+from agent.retry import until_alias_seen
+from agent.steps import Role, StepContext
+from flows.messages import MoveOutcome, TargetFacts, classify_move_error
+from flows.pages.migration import MigrationPage, MigrationState
+from flows.pages.public import PublicSide
+from flows.steps.common import attempt, screenshot, view
+
+REFUSALS = {
+    MoveOutcome.WRONG_CHALLENGE: ("The old server refused the password of {old}",
+                                  "check MASTOMOVE_OLD_PASSWORD; nothing was moved"),
+    MoveOutcome.COOLDOWN: ("{old} is in its move cooldown (Mastodon allows one move per 30 days)", None),
+    MoveOutcome.SELF: ("The old server says {new} is {old} itself", "check MASTOMOVE_NEW_HANDLE"),
+    MoveOutcome.NOT_FOUND: ("The old server could not find {new}",
+                            "the new server must be up and reachable from the old one; try again later"),
+}
+
+
+class MoveStep:
+    name = "move"
+    title = "Move the followers to the new account"
+    irreversible = True
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
+        settings = ctx.settings
+        log = ctx.evidence.log
+
+        def before_next_try(state: tenacity.RetryCallState) -> None:
+            wait = state.upcoming_sleep
+            log.info("move.waiting_for_alias", attempt=state.attempt_number, wait_s=round(wait, 1))
+            ctx.person.waiting(f"{old.handle.domain} to see the alias on {new.handle}", wait)
+
+        policy = until_alias_seen(
+            max_seconds=settings.alias_wait_seconds,
+            first_wait=settings.alias_first_wait_seconds,
+            cap=settings.alias_wait_cap_seconds,
+            on_retry=before_next_try,
+        )
+        try:
+            return policy(lambda: attempt(ctx, lambda: self._attempt(ctx)))
+        except NotAnAliasYet as still:
+            hours = settings.alias_wait_seconds / 3600
+            raise MoveRejected(
+                f"After {hours:.1f} h the old server still does not see {new.handle} naming {old.handle} as an alias",
+                hint="nothing was moved; check the alias on the new account and rerun later",
+            ) from still
+
+    def _attempt(self, ctx: StepContext) -> dict[str, Any]:
+        old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
+        notes = ctx.notes
+        page = view(ctx, Role.OLD, MigrationPage)
+        page.open()
+        state = page.state()
+        if state.redirects_to(new.handle):
+            return self._done(ctx, page, already=notes.get("attempts", 0) == 0)
+        self._refuse_if_blocked(ctx, state)
+
+        challenge = self._challenge(ctx, state)
+        if "followers_before" not in notes:
+            entity = PublicSide(ctx.page(Role.OLD)).lookup(old, old.handle.username) or {}
+            notes["followers_before"] = entity.get("followers_count")
+        notes["attempts"] = notes.get("attempts", 0) + 1
+        notes["last_submit_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        notes["state"] = "submitting"
+        ctx.save_notes()
+        ctx.evidence.log.info("move.submitting", attempt=notes["attempts"], target=str(new.handle))
+        page.submit_move(new.handle, challenge, ctx.evidence.secret_entry)
+        screenshot(ctx, page, "move-submitted")
+
+        if page.on(page.PATH) and page.state().redirects_to(new.handle):
+            return self._done(ctx, page, already=False)
+        errors = page.errors()
+        if not errors.any:
+            page.open()  # neither an error nor the redirect: read the page afresh
+            if page.state().redirects_to(new.handle):
+                return self._done(ctx, page, already=False)
+        outcome = classify_move_error(errors, self._target_facts(ctx))
+        notes.update({"state": "refused", "last_outcome": str(outcome)})
+        ctx.save_notes()
+        ctx.evidence.log.warning("move.refused", outcome=str(outcome), fields=errors.fields)
+        if outcome is MoveOutcome.NOT_AN_ALIAS:
+            raise NotAnAliasYet(f"{old.handle.domain} does not see {new.handle} naming {old.handle} as an alias yet")
+        if outcome is MoveOutcome.ALREADY_MOVED:
+            page.open()
+            return self._done(ctx, page, already=True)
+        message, hint = REFUSALS.get(outcome, ("The old server refused the move: {said}", "nothing was moved"))
+        said = "; ".join(errors.fields.values()) or errors.summary or "no reason shown"
+        raise MoveRejected(message.format(old=old.handle, new=new.handle, said=said), hint=hint)
+
+    def _refuse_if_blocked(self, ctx: StepContext, state: MigrationState) -> None:
+        old = ctx.accounts[Role.OLD]
+        if state.redirecting:
+            raise MoveRejected(f"{old.handle} already redirects to another account",
+                               hint="cancel that redirect on the old account first")
+        if state.on_cooldown:
+            days = f"; the next move is possible in {state.cooldown_days} day(s)" if state.cooldown_days else ""
+            raise MoveRejected(f"{old.handle} is in its move cooldown{days}")
+
+    def _challenge(self, ctx: StepContext, state: MigrationState) -> str:
+        old = ctx.accounts[Role.OLD]
+        if state.challenge == "current_username":
+            return old.handle.username  # accounts without a password confirm with their username
+        if old.password is None or not old.password.get_secret_value():
+            raise NeedsPerson("The move form asks for the old account's password",
+                              hint="set MASTOMOVE_OLD_PASSWORD, or run mastomove in a terminal to type it")
+        return old.password.get_secret_value()
+
+    def _target_facts(self, ctx: StepContext) -> TargetFacts:
+        """What the new server publishes now: does the handle resolve, does its actor name the old
+        account (structural evidence for telling "not found" from "not an alias")."""
+        old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
+        public = PublicSide(ctx.page(Role.NEW))
+        try:
+            finger = public.webfinger(new, new.handle)
+            if finger is None:
+                return TargetFacts(resolves=False)
+            old_actor = ctx.result_of("preflight").get("old_actor")
+            if not old_actor:
+                old_finger = PublicSide(ctx.page(Role.OLD)).webfinger(old, old.handle)
+                old_actor = old_finger.actor_uri if old_finger else None
+            actor = public.actor(new, finger.actor_uri) if finger.actor_uri else None
+        except Transient:
+            # Unreadable just now: decide from the message alone rather than send the form again.
+            return TargetFacts()
+        if actor is None or not old_actor:
+            return TargetFacts(resolves=True)
+        return TargetFacts(resolves=True, lists_old=old_actor in (actor.get("alsoKnownAs") or []))
+
+    def _done(self, ctx: StepContext, page: MigrationPage, *, already: bool) -> dict[str, Any]:
+        old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
+        notes = ctx.notes
+        notes["state"] = "moved"
+        ctx.save_notes()
+        screenshot(ctx, page, "old-account-redirecting")
+        ctx.evidence.log.info("move.done", already=already, attempts=notes.get("attempts", 0))
+        line = (f"Move: {old.handle} already redirected to {new.handle}" if already
+                else f"Move: {old.handle} now redirects to {new.handle}; its followers are being moved")
+        return {"moved_to": str(new.handle), "already": already, "attempts": notes.get("attempts", 0),
+                "followers_before": notes.get("followers_before"), "report": [line]}
+
+    def verify(self, ctx: StepContext) -> bool:
+        def redirecting() -> bool:
+            page = view(ctx, Role.OLD, MigrationPage)
+            page.open()
+            return page.state().redirects_to(ctx.accounts[Role.NEW].handle)
+
+        return attempt(ctx, redirecting)

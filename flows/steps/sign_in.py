@@ -1,0 +1,155 @@
+"""Sign in to both accounts through the sign-in form, or reuse the session the browser context
+already holds. A refused sign-in is never retried: Mastodon throttles sign-ins per IP and e-mail."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pyotp
+import tenacity
+
+from agent.errors import BadInput, NeedsPerson, RateLimited, SignInRejected
+from agent.steps import Account, Role, StepContext
+from flows.pages.account_settings import AccountSettingsPage
+from flows.pages.sign_in import SignInPage, SignInStage
+from flows.steps.common import attempt, last_result, screenshot, view
+
+ENV = {Role.OLD: "MASTOMOVE_OLD", Role.NEW: "MASTOMOVE_NEW"}
+
+# Mastodon refuses a one-time code from a time step it has already accepted for that user.
+_last_code_step: dict[tuple[str, str], int] = {}
+
+
+def one_time_code(account: Account) -> str:
+    totp = pyotp.TOTP(account.otp_secret.get_secret_value().replace(" ", "").upper())
+    key = (account.origin, account.email)
+
+    def current_step() -> int:
+        return int(time.time()) // totp.interval
+
+    fresh_step = tenacity.Retrying(
+        retry=tenacity.retry_if_result(lambda step: step == _last_code_step.get(key)),
+        wait=tenacity.wait_fixed(1),
+        stop=tenacity.stop_after_delay(totp.interval + 2),
+        retry_error_callback=last_result,
+    )(current_step)
+    _last_code_step[key] = fresh_step
+    return totp.at(fresh_step * totp.interval)
+
+
+def _check_identity(page: AccountSettingsPage, account: Account) -> None:
+    shown = page.email()
+    if shown and "@" in (account.email or "") and shown.lower() != account.email.lower():
+        raise BadInput(
+            f"The {account.role} browser session is signed in as {shown}, not {account.email}",
+            hint=f"run `mastomove login {account.role}` again, or remove that saved session",
+        )
+
+
+def _needs(account: Account, what: str) -> NeedsPerson:
+    return NeedsPerson(
+        f"Signing in to the {account.role} account ({account.handle}) needs {what}",
+        hint=f"run `mastomove login {account.role}` and sign in in the browser window that opens",
+    )
+
+
+def sign_in(ctx: StepContext, role: Role) -> dict[str, Any]:
+    """Make sure `role`'s browser context is signed in to its account (the runner calls this again
+    when a session expires)."""
+    return attempt(ctx, lambda: _sign_in_once(ctx, role))
+
+
+def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
+    account = ctx.accounts[role]
+    log = ctx.evidence.log.bind(account=str(role))
+    settings = view(ctx, role, AccountSettingsPage)
+    if settings.open_if_signed_in():
+        _check_identity(settings, account)
+        screenshot(ctx, settings, f"{role}-session-reused")
+        log.info("sign_in.reused_session", url=settings.page.url)
+        return {"reused_session": True, "two_factor": False}
+
+    form = view(ctx, role, SignInPage)
+    stage = form.stage()
+    two_factor = False
+    if stage is SignInStage.PASSWORD:
+        if account.password is None or not account.password.get_secret_value():
+            raise _needs(account, f"a password (set {ENV[role]}_PASSWORD)")
+        if not account.email:
+            raise BadInput(f"No e-mail address for the {role} account", hint=f"set {ENV[role]}_EMAIL")
+        screenshot(ctx, form, f"{role}-sign-in-form")
+        try:
+            form.submit_password(account.email, account.password.get_secret_value(), ctx.evidence.secret_entry)
+        except RateLimited as throttled:
+            raise SignInRejected(f"The {role} server is throttling sign-ins for {account.handle}",
+                                 hint="wait a few minutes before trying again") from throttled
+        if form.rejected():
+            log.warning("sign_in.rejected", step="password")
+            raise SignInRejected(
+                f"The {role} server refused the e-mail address and password for {account.handle}",
+                hint=f"check {ENV[role]}_EMAIL and {ENV[role]}_PASSWORD; Mastodon locks out repeated tries, "
+                     "so correct them before running again",
+            )
+        stage = form.stage()
+
+    if stage is SignInStage.ONE_TIME_CODE:
+        if account.otp_secret is None or not account.otp_secret.get_secret_value():
+            raise _needs(account, f"a two-factor code (set {ENV[role]}_OTP_SECRET)")
+        two_factor = True
+        try:
+            form.submit_one_time_code(one_time_code(account), ctx.evidence.secret_entry)
+        except RateLimited as throttled:
+            raise SignInRejected(f"The {role} server is throttling two-factor attempts",
+                                 hint="wait before trying again") from throttled
+        if form.rejected():
+            log.warning("sign_in.rejected", step="one_time_code")
+            raise SignInRejected(
+                f"The {role} server refused the two-factor code for {account.handle}",
+                hint=f"check {ENV[role]}_OTP_SECRET (the secret behind the QR code, not a code) "
+                     "and this computer's clock",
+            )
+        stage = form.stage()
+
+    if stage is SignInStage.SECURITY_KEY:
+        raise _needs(account, "a security key")
+    if stage is SignInStage.EMAILED_CODE:
+        raise _needs(account, "the security code the server just e-mailed")
+    if stage is SignInStage.EXTERNAL_ONLY:
+        raise _needs(account, "the server's own sign-in service (single sign-on)")
+    if stage is not SignInStage.SIGNED_IN:
+        raise SignInRejected(f"Signing in to the {role} account did not get past the sign-in page")
+
+    if not settings.open_if_signed_in():
+        raise SignInRejected(f"The {role} server accepted the sign-in but did not keep the session",
+                             hint="cookies may be blocked for this server")
+    _check_identity(settings, account)
+    screenshot(ctx, settings, f"{role}-signed-in")
+    log.info("sign_in.done", two_factor=two_factor)
+    return {"reused_session": False, "two_factor": two_factor}
+
+
+class SignInStep:
+    name = "sign_in"
+    title = "Sign in to both accounts"
+    irreversible = False
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
+        if old.handle.same_account(new.handle):
+            raise BadInput(f"The old and the new account are the same ({old.handle})",
+                           hint="MASTOMOVE_NEW_HANDLE must name the account you move to")
+        result: dict[str, Any] = {}
+        report = []
+        for role in (Role.OLD, Role.NEW):
+            outcome = sign_in(ctx, role)
+            result[str(role)] = outcome
+            how = "a saved session" if outcome["reused_session"] else "the sign-in form"
+            report.append(f"Signed in to {ctx.accounts[role].handle} ({role}) with {how}")
+        result["report"] = report
+        return result
+
+    def verify(self, ctx: StepContext) -> bool:
+        return all(
+            attempt(ctx, lambda role=role: view(ctx, role, AccountSettingsPage).open_if_signed_in())
+            for role in (Role.OLD, Role.NEW)
+        )

@@ -1,0 +1,113 @@
+"""Check that the move took effect, and watch the followers arrive:
+
+- the old account shows the redirect (account settings notice or migration page);
+- the old server's public lookup of the old account reports `moved` to the new account;
+- the new account still lists the alias;
+- the new account's follower count, read until it reaches the old count or time is up.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import tenacity
+
+from agent.errors import FailedAfterMove
+from agent.retry import wait_retry_after
+from agent.steps import Role, StepContext
+from flows.handles import handle_in_text, same_acct
+from flows.pages.account_settings import AccountSettingsPage
+from flows.pages.aliases import AliasesPage
+from flows.pages.migration import MigrationPage
+from flows.pages.public import PublicSide
+from flows.steps.common import attempt, last_result, playwright_errors_translated, retrying, screenshot, view
+
+
+class VerifyStep:
+    name = "verify"
+    title = "Check the move and watch the followers arrive"
+    irreversible = False
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        checks = attempt(ctx, lambda: self._checks(ctx))
+        followers = self._watch_followers(ctx, checks.pop("followers_expected"))
+        checks["report"].append(followers.pop("line"))
+        return {**checks, "followers": followers}
+
+    def _checks(self, ctx: StepContext) -> dict[str, Any]:
+        old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
+        report = []
+
+        settings = view(ctx, Role.OLD, AccountSettingsPage)
+        settings.open()
+        notice = settings.redirect_notice()
+        screenshot(ctx, settings, "old-account-settings")
+        migration = view(ctx, Role.OLD, MigrationPage)
+        migration.open()
+        state = migration.state()
+        screenshot(ctx, migration, "old-migration-page")
+        if not (state.redirects_to(new.handle) or (notice and handle_in_text(notice, new.handle, old.handle.domain))):
+            raise FailedAfterMove(f"{old.handle} does not show a redirect to {new.handle}",
+                                  hint="open the old account's Account migration page; rerun to check again")
+        report.append(f"Verify: {old.handle} shows the redirect to {new.handle}")
+
+        entity = PublicSide(ctx.page(Role.OLD)).lookup(old, old.handle.username)
+        moved = (entity or {}).get("moved") or {}
+        if entity is None:
+            report.append(f"Verify: could not read {old.handle}'s public account data")
+        elif not same_acct(moved.get("acct") or "", new.handle, old.handle.domain):
+            raise FailedAfterMove(f"The old server's public data for {old.handle} does not say it moved to {new.handle}")
+        else:
+            report.append(f"Verify: the old server publicly reports {old.handle} moved to {new.handle}")
+
+        aliases = view(ctx, Role.NEW, AliasesPage)
+        aliases.open()
+        screenshot(ctx, aliases, "new-aliases")
+        if not aliases.lists(old.handle):
+            raise FailedAfterMove(f"{new.handle} no longer lists {old.handle} as an alias",
+                                  hint="re-create the alias on the new account: moved followers' servers check it")
+        report.append(f"Verify: {new.handle} still lists the alias {old.handle}")
+
+        expected = ctx.result_of("move").get("followers_before")
+        if expected is None:
+            past = migration.past_migration_followers()
+            expected = past[0] if past else None
+        return {"redirect": True, "moved_public": bool(moved), "alias": True,
+                "followers_expected": expected, "report": report}
+
+    def _watch_followers(self, ctx: StepContext, expected: int | None) -> dict[str, Any]:
+        new = ctx.accounts[Role.NEW]
+        public = PublicSide(ctx.page(Role.NEW))
+
+        def count() -> int | None:
+            entity = public.lookup(new, new.handle.username)
+            value = entity.get("followers_count") if entity else None
+            ctx.person.progress(f"Followers on {new.handle}", value or 0, expected)
+            return value
+
+        first = attempt(ctx, count)
+        watch = retrying(ctx).copy(
+            retry=tenacity.retry_if_result(lambda n: n is None or expected is None or n < expected)
+            | retrying(ctx).retry,
+            wait=wait_retry_after(initial=2.0, maximum=30.0),
+            stop=tenacity.stop_after_delay(ctx.settings.follower_watch_seconds),
+            retry_error_callback=last_result,
+            before_sleep=None,
+        )
+        last = watch(playwright_errors_translated(count)) if ctx.settings.follower_watch_seconds > 0 else first
+        ctx.evidence.log.info("verify.followers", at_start=first, at_end=last, expected=expected)
+        of = f" of the {expected} the old account had" if expected is not None else ""
+        line = f"Verify: {new.handle} has {last if last is not None else 'an unknown number of'} follower(s){of}"
+        if expected is not None and last is not None and last < expected:
+            line += "; the rest arrive as their servers process the move (minutes to hours)"
+        return {"at_start": first, "at_end": last, "expected": expected, "line": line}
+
+    def verify(self, ctx: StepContext) -> bool:
+        def still_moved() -> bool:
+            migration = view(ctx, Role.OLD, MigrationPage)
+            migration.open()
+            aliases = view(ctx, Role.NEW, AliasesPage)
+            aliases.open()
+            return (migration.state().redirects_to(ctx.accounts[Role.NEW].handle)
+                    and aliases.lists(ctx.accounts[Role.OLD].handle))
+
+        return attempt(ctx, still_moved)
