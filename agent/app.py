@@ -140,6 +140,38 @@ def run_plan(settings: Settings, *, person: ConsolePerson | None = None) -> int:
         run.close()
 
 
+def run_login(settings: Settings, role: Role, *, timeout_s: float = 600,
+              person: ConsolePerson | None = None) -> int:
+    """Sign in by hand in a visible browser, and keep that session (owner-only file) for later runs."""
+    from agent.accounts import accounts_for
+    from flows.steps.sign_in import sign_in_by_person
+
+    person = person or ConsolePerson()
+    try:
+        accounts = accounts_for(settings.model_copy(update={"headed": True}), need_password=False)
+    except MastomoveError as error:
+        person.say(f"[red]{error}[/red]")
+        return int(error.exit_code)
+    settings = settings.model_copy(update={"headed": True, "run_dir": (settings.run_dir or default_run_dir(accounts)) / "login"})
+    run = Run(settings, accounts, person, settings.run_dir)
+    try:
+        run.evidence.begin_step(f"login-{role}")
+        run.ctx.current_step = "login"
+        sign_in_by_person(run.ctx, role, timeout_s=timeout_s)
+        target = session_files(settings, accounts)[role.value]
+        run.browser.save_session(role.value, target)
+        person.say(f"Signed in. The session is kept in {target} (readable only by you); "
+                   "later runs use it until it expires. Delete the file to forget it.")
+        return int(ExitCode.OK)
+    except KeyboardInterrupt:
+        return int(ExitCode.INTERRUPTED)
+    except MastomoveError as error:
+        person.say(f"[red]{error}[/red]")
+        return int(error.exit_code)
+    finally:
+        run.close()
+
+
 def write_summary(run: Run, runner: Any, outcome: str, message: str | None, seconds: float) -> Path:
     steps = []
     for step in runner.plan.steps:

@@ -106,6 +106,26 @@ def demo(
                               follows=follows, serve_only=serve_only))
 
 
+@app.command()
+def login(
+    role: Annotated[str, typer.Argument(help="Which account: old or new.", metavar="old|new")],
+    old_handle: OldHandle = None, old_url: OldUrl = None, old_email: OldEmail = None,
+    new_handle: NewHandle = None, new_url: NewUrl = None, new_email: NewEmail = None,
+    allow_insecure_http: Insecure = False,
+    wait_minutes: Annotated[float, typer.Option(help="How long to wait for you to sign in.")] = 10,
+) -> None:
+    """Sign in by hand in a browser window (for single sign-on, security keys, captchas) and keep
+    the session for later runs, in a file only you can read."""
+    from agent.app import run_login
+    from agent.steps import Role
+
+    if role not in ("old", "new"):
+        raise typer.BadParameter("old or new", param_hint="ROLE")
+    settings = _settings(old_handle=old_handle, old_url=old_url, old_email=old_email, new_handle=new_handle,
+                         new_url=new_url, new_email=new_email, allow_insecure_http=allow_insecure_http)
+    raise typer.Exit(run_login(settings, Role(role), timeout_s=wait_minutes * 60))
+
+
 def main() -> None:
     app()
 

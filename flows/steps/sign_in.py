@@ -11,6 +11,7 @@ import tenacity
 from agent.errors import BadInput, NeedsPerson, RateLimited, SignInRejected
 from agent.steps import Account, Role, StepContext
 from flows.pages.account_settings import AccountSettingsPage
+from flows.pages.base import SIGN_IN_PATH
 from flows.pages.sign_in import SignInPage, SignInStage
 from flows.steps.common import attempt, last_result, screenshot, view
 
@@ -96,11 +97,17 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
         if account.otp_secret is None or not account.otp_secret.get_secret_value():
             raise _needs(account, f"a two-factor code (set {ENV[role]}_OTP_SECRET)")
         two_factor = True
-        try:
-            form.submit_one_time_code(one_time_code(account), ctx.evidence.secret_entry)
-        except RateLimited as throttled:
-            raise SignInRejected(f"The {role} server is throttling two-factor attempts",
-                                 hint="wait before trying again") from throttled
+        # A code is accepted once: an earlier run may have used this time step's code already, so
+        # a refused code gets one more try with the next one, as a person would do.
+        for tries_left in (1, 0):
+            try:
+                form.submit_one_time_code(one_time_code(account), ctx.evidence.secret_entry)
+            except RateLimited as throttled:
+                raise SignInRejected(f"The {role} server is throttling two-factor attempts",
+                                     hint="wait before trying again") from throttled
+            if not (tries_left and form.rejected() and form.stage() is SignInStage.ONE_TIME_CODE):
+                break
+            log.info("sign_in.code_refused_trying_next")
         if form.rejected():
             log.warning("sign_in.rejected", step="one_time_code")
             raise SignInRejected(
@@ -153,3 +160,23 @@ class SignInStep:
             attempt(ctx, lambda role=role: view(ctx, role, AccountSettingsPage).open_if_signed_in())
             for role in (Role.OLD, Role.NEW)
         )
+
+
+def sign_in_by_person(ctx: StepContext, role: Role, *, timeout_s: float) -> dict[str, Any]:
+    """`mastomove login`: open the sign-in page in a visible browser and wait while the person signs
+    in however the server wants (single sign-on, security key, captcha). Nothing is typed for them."""
+    account = ctx.accounts[role]
+    settings = view(ctx, role, AccountSettingsPage)
+    if attempt(ctx, settings.open_if_signed_in):
+        _check_identity(settings, account)
+        return {"already": True}
+    form = view(ctx, role, SignInPage)
+    attempt(ctx, form.open)
+    ctx.person.say(f"Sign in to {account.handle} in the browser window; waiting up to {timeout_s / 60:.0f} min.")
+    # The second factor is asked at the same URL, so "signed in" means "left the sign-in page".
+    form.page.wait_for_url(lambda url: SIGN_IN_PATH not in url, timeout=timeout_s * 1000)
+    if not attempt(ctx, settings.open_if_signed_in):
+        raise SignInRejected(f"The {role} server did not keep the session after signing in")
+    _check_identity(settings, account)
+    screenshot(ctx, settings, f"{role}-signed-in-by-person")
+    return {"already": False}
