@@ -59,8 +59,10 @@ def migrate(
     announcement: Annotated[Optional[str], _opt("--announcement", "Text posted from the new account; {old} and {new} become the handles.", _RUN)] = None,
     alias_wait_hours: Annotated[Optional[float], _opt("--alias-wait-hours", "How long to keep retrying while the old server does not see the alias yet (default 24).", _RUN)] = None,
 ) -> None:
-    """Run the whole move: sign in, copy the profile, announce, export, import, alias, [bold]pause[/bold],
-    move, verify. Passwords come from MASTOMOVE_OLD_PASSWORD / MASTOMOVE_NEW_PASSWORD or a prompt."""
+    """Run the whole move: sign in, copy the profile, announce, export, import, alias, [bold]pause[/bold], move, verify.
+
+    Passwords come from MASTOMOVE_OLD_PASSWORD / MASTOMOVE_NEW_PASSWORD (environment or .env) or a hidden prompt.
+    Rerunning with the same run folder resumes: finished steps are re-checked, not repeated."""
     from agent.app import run_migration
 
     settings = _settings(
@@ -80,8 +82,10 @@ def plan(
     new_handle: NewHandle = None, new_url: NewUrl = None, new_email: NewEmail = None,
     run_dir: RunDir = None, headed: Headed = False, allow_insecure_http: Insecure = False,
 ) -> None:
-    """Sign in to both accounts, read what is there (counts, alias, already moved, cooldown, locked)
-    and print what [bold]migrate[/bold] would do. Changes nothing."""
+    """Sign in to both accounts and print what [bold]migrate[/bold] would do. Changes nothing.
+
+    Reads counts, whether the alias exists, whether the old account already moved or is on cooldown,
+    and whether the new account needs follow approval."""
     from agent.app import run_plan
 
     settings = _settings(old_handle=old_handle, old_url=old_url, old_email=old_email,
@@ -98,8 +102,9 @@ def demo(
     follows: Annotated[int, typer.Option(help="How many accounts the old account follows.")] = 300,
     serve_only: Annotated[bool, typer.Option("--serve-only", help="Only start the servers and print how to sign in.")] = False,
 ) -> None:
-    """Start local imitation Mastodon servers and migrate a seeded account between them, headless
-    unless --headed. Prints where the screenshots are."""
+    """Start local imitation Mastodon servers and migrate a seeded account between them.
+
+    Headless unless --headed; prints where the screenshots are."""
     from agent.app import run_demo
 
     raise typer.Exit(run_demo(headed=headed, slow_mo=slow_mo or 0, version=version, locale=locale,
@@ -114,8 +119,10 @@ def login(
     allow_insecure_http: Insecure = False,
     wait_minutes: Annotated[float, typer.Option(help="How long to wait for you to sign in.")] = 10,
 ) -> None:
-    """Sign in by hand in a browser window (for single sign-on, security keys, captchas) and keep
-    the session for later runs, in a file only you can read."""
+    """Sign in by hand in a browser window and keep the session for later runs.
+
+    For servers that need a person: single sign-on, security keys, captchas. The session is kept in a
+    file only you can read; delete it to forget it."""
     from agent.app import run_login
     from agent.steps import Role
 
