@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ def session_files(settings: Settings, accounts: dict[Role, Account]) -> dict[str
 
 
 def _sigterm_as_interrupt() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return  # a batch worker: the batch's main thread handles signals
+
     def handler(_signum, _frame):
         raise KeyboardInterrupt
 
@@ -33,7 +37,7 @@ class Run:
     """Everything one run owns: folder, log, state, browser, context. Closed in one place."""
 
     def __init__(self, settings: Settings, accounts: dict[Role, Account], person: ConsolePerson,
-                 run_dir: Path):
+                 run_dir: Path, *, connect: str | None = None):
         from agent.browser import BrowserConfig, BrowserSession
         from agent.evidence import Evidence
         from agent.runner import RunContext
@@ -52,30 +56,50 @@ class Run:
         config.headless = not settings.headed and config.headless
         if settings.slow_mo:
             config.slow_mo = settings.slow_mo
+        self.watchalong = None
+        if settings.watch_along if settings.watch_along is not None else not config.headless:
+            from agent.watchalong import WatchAlong
+
+            self.watchalong = WatchAlong(lead_ms=settings.slow_mo or 250)
+            getattr(person, "observers", []).append(self.watchalong.show)
         self.browser = BrowserSession(
             config, run_dir=run_dir, session_files=session_files(settings, accounts),
-            trace=settings.trace, video=settings.video,
-            on_context=lambda role, context: settings.trace and self.evidence.watch_tracing(context),
+            trace=settings.trace, video=settings.video, on_context=self._on_context, connect=connect,
         )
         self.ctx = RunContext(settings=settings, accounts=accounts, evidence=self.evidence, person=person,
                               state=self.state, pages=lambda role: self.browser.page(role.value))
 
+    def _on_context(self, role: str, context: Any) -> None:
+        if self.settings.trace:
+            self.evidence.watch_tracing(context)
+        if self.watchalong is not None:
+            self.watchalong.attach(context)
+
     def close(self) -> None:
+        observers = getattr(self.person, "observers", [])
+        if self.watchalong is not None:
+            self.watchalong.detach()
+            if self.watchalong.show in observers:
+                observers.remove(self.watchalong.show)
+        if hasattr(self.person, "close"):
+            self.person.close()
         self.browser.close()
         self.evidence.close()
 
 
-def _prepare(settings: Settings, person: ConsolePerson, *, sub: str | None = None) -> Run:
+def _prepare(settings: Settings, person: ConsolePerson, *, sub: str | None = None,
+             connect: str | None = None, need_password: bool = True) -> Run:
     from agent.accounts import accounts_for
 
-    accounts = accounts_for(settings, ask=person.ask_secret)
+    accounts = accounts_for(settings, ask=person.ask_secret, need_password=need_password)
     run_dir = settings.run_dir or default_run_dir(accounts)
     if sub:
         run_dir = run_dir / sub
-    return Run(settings, accounts, person, run_dir)
+    return Run(settings, accounts, person, run_dir, connect=connect)
 
 
-def run_migration(settings: Settings, *, person: ConsolePerson | None = None) -> int:
+def run_migration(settings: Settings, *, person: ConsolePerson | None = None, connect: str | None = None) -> int:
+    """`connect`: the address of a browser to open this run's contexts in (`mastomove batch`)."""
     from flows.plan import migration_plan
 
     from agent.runner import Runner
@@ -83,7 +107,7 @@ def run_migration(settings: Settings, *, person: ConsolePerson | None = None) ->
     person = person or ConsolePerson(confirm_move=settings.confirm_move)
     _sigterm_as_interrupt()
     try:
-        run = _prepare(settings, person)
+        run = _prepare(settings, person, connect=connect)
     except MastomoveError as error:
         person.say(f"[red]{error}[/red]")
         return int(error.exit_code)
@@ -93,7 +117,8 @@ def run_migration(settings: Settings, *, person: ConsolePerson | None = None) ->
     try:
         person.say(f"Run folder: {run.run_dir}")
         run.evidence.log.info("run_started", old=str(run.accounts[Role.OLD].handle),
-                              new=str(run.accounts[Role.NEW].handle), run_dir=str(run.run_dir))
+                              new=str(run.accounts[Role.NEW].handle), run_dir=str(run.run_dir),
+                              browser=connect or "own")
         runner.run()
     except KeyboardInterrupt:
         outcome, message, code = "interrupted", "Interrupted", ExitCode.INTERRUPTED
@@ -106,8 +131,18 @@ def run_migration(settings: Settings, *, person: ConsolePerson | None = None) ->
         run.state.set_outcome(outcome, message)
         summary = write_summary(run, runner, outcome, message, time.monotonic() - started)
         run.close()
-    tell_outcome(person, run, outcome, message, code, summary)
+        report = _report(run)
+    tell_outcome(person, run, outcome, message, code, summary, report)
     return int(code)
+
+
+def _report(run: Run) -> Path | None:
+    from agent.report import write_report
+
+    try:
+        return write_report(run.run_dir)
+    except Exception:  # noqa: BLE001 - the run's outcome stands without its report
+        return None
 
 
 def run_plan(settings: Settings, *, person: ConsolePerson | None = None) -> int:
@@ -152,7 +187,8 @@ def run_login(settings: Settings, role: Role, *, timeout_s: float = 600,
     except MastomoveError as error:
         person.say(f"[red]{error}[/red]")
         return int(error.exit_code)
-    settings = settings.model_copy(update={"headed": True, "run_dir": (settings.run_dir or default_run_dir(accounts)) / "login"})
+    settings = settings.model_copy(update={"headed": True, "run_dir": (settings.run_dir or default_run_dir(accounts)) / "login",
+                                           "watch_along": bool(settings.watch_along)})  # the person clicks here
     run = Run(settings, accounts, person, settings.run_dir)
     try:
         run.evidence.begin_step(f"login-{role}")
@@ -180,22 +216,27 @@ def write_summary(run: Run, runner: Any, outcome: str, message: str | None, seco
                       "attempts": record.get("attempts", 0),
                       "seconds": round(runner.timings.get(step.name, 0.0), 2),
                       "report": (record.get("result") or {}).get("report", [])})
+    results = {step.name: run.state.result(step.name) for step in runner.plan.steps}
+    left = runner.plan.followups(results) if getattr(runner.plan, "followups", None) else []
     run.evidence.write_json("summary.json", {"outcome": outcome, "message": message,
-                                             "seconds": round(seconds, 1), "steps": steps})
+                                             "seconds": round(seconds, 1), "steps": steps, "left_to_you": left})
     lines = [f"# mastomove: {run.accounts[Role.OLD].handle} → {run.accounts[Role.NEW].handle}", "",
              f"Outcome: **{outcome}**" + (f": {message}" if message else ""), f"Time: {seconds:.0f} s", ""]
     for item in steps:
         mark = {"done": "✓", "started": "…", "pending": "·"}.get(item["status"], "?")
         lines.append(f"- {mark} {item['title']} ({item['status']}, {item['seconds']} s)")
         lines.extend(f"  - {line}" for line in item["report"])
-    lines += ["", "Screenshots: screenshots/ · log: log.jsonl · state: state.json"]
+    if left:
+        lines += ["", "## Left for you", ""]
+        lines.extend(f"- {item['what']}\n  - how: {item['how']}" for item in left)
+    lines += ["", "Screenshots: screenshots/ · log: log.jsonl · state: state.json · report: report.html"]
     target = run.evidence.path("summary.md")
     target.write_text(run.evidence.redactor.scrub("\n".join(lines)) + "\n", encoding="utf-8")
     return target
 
 
 def tell_outcome(person: ConsolePerson, run: Run, outcome: str, message: str | None, code: ExitCode,
-                 summary: Path) -> None:
+                 summary: Path, report: Path | None = None) -> None:
     person.say("")
     if outcome == "completed":
         person.say(f"[green bold]Done.[/green bold] {run.accounts[Role.OLD].handle} now redirects to "
@@ -204,8 +245,24 @@ def tell_outcome(person: ConsolePerson, run: Run, outcome: str, message: str | N
         person.say("[yellow]Interrupted.[/yellow] Nothing is lost: run the same command again to resume.")
     else:
         person.say(f"[red]Stopped:[/red] {message}")
+    left = (_read_json(summary.with_suffix(".json")) or {}).get("left_to_you") or []
+    if left:
+        person.say("[bold]Left for you[/bold]")
+        for item in left:
+            person.say(f"  • {item['what']}\n    [dim]how:[/dim] {item['how']}")
     person.say(f"Summary: {summary}")
+    if report is not None:
+        person.say(f"Report: {report}  (mastomove report {run.run_dir} --open)")
     person.say(f"Screenshots: {run.run_dir / 'screenshots'}")
+
+
+def _read_json(path: Path) -> Any:
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def run_demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: int,
@@ -214,3 +271,124 @@ def run_demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows
 
     return demo(headed=headed, slow_mo=slow_mo, version=version, locale=locale, follows=follows,
                 serve_only=serve_only)
+
+
+def run_report(run_dir: Path, *, open_in_browser: bool = False, person: ConsolePerson | None = None) -> int:
+    """Build report.html of a run folder (again) from what the folder holds."""
+    from agent.report import write_report
+
+    person = person or ConsolePerson()
+    if not (run_dir / "state.json").is_file():
+        person.say(f"[red]{run_dir} is not a mastomove run folder (it has no state.json)[/red]")
+        return int(ExitCode.BAD_INPUT)
+    target = write_report(run_dir)
+    person.say(f"Report: {target}")
+    if open_in_browser:
+        import webbrowser
+
+        webbrowser.open(target.resolve().as_uri())
+    return int(ExitCode.OK)
+
+
+def _baseline(main_run_dir: Path) -> tuple[int | None, int | None]:
+    """(followers the old account had at the move, followers the new one had before), as the
+    migration's run folder recorded them."""
+    state = _read_json(main_run_dir / "state.json") or {}
+    steps = state.get("steps") or {}
+    move = (steps.get("move") or {}).get("result") or {}
+    baseline = ((steps.get("backup") or {}).get("result") or {}).get("baseline") or {}
+    expected = move.get("followers_before")
+    if expected is None:
+        expected = baseline.get("old_followers")
+    watched = _read_json(main_run_dir / "watch" / "readings.json") or []
+    if expected is None and watched:  # an earlier watch found it (on the old account's migration page)
+        expected = watched[-1].get("expected")
+    return expected, baseline.get("new_followers")
+
+
+def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | None = None) -> int:
+    """`mastomove watch`: follower count of the new account against the old one's, until done."""
+    import json
+    import os
+
+    from flows.steps.sign_in import sign_in
+    from flows.steps.watch import FollowerWatch
+
+    from agent.accounts import accounts_for
+
+    person = person or ConsolePerson()
+    _sigterm_as_interrupt()
+    try:
+        accounts = accounts_for(settings, need_password=False)
+        main_dir = settings.run_dir or default_run_dir(accounts)
+        run = Run(settings, accounts, person, main_dir / "watch")
+    except MastomoveError as error:
+        person.say(f"[red]{error}[/red]")
+        return int(error.exit_code)
+    expected, new_before = _baseline(main_dir)
+    readings_file = run.evidence.path("readings.json")
+    history = _read_json(readings_file) or []
+    old, new = accounts[Role.OLD].handle, accounts[Role.NEW].handle
+
+    def keep(reading) -> None:
+        history.append(reading.as_dict())
+        tmp = readings_file.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(history, out, indent=2)
+        os.replace(tmp, readings_file)
+        person.progress(f"Followers arrived on {new}", (reading.arrived or 0) + (reading.pending or 0),
+                        reading.expected)
+        if reading.pending:
+            person.say(f"  {reading.pending} of them wait for your approval: {accounts[Role.NEW].url}/follow_requests")
+
+    try:
+        run.evidence.begin_step("watch")
+        run.ctx.current_step = "watch"
+        watcher = FollowerWatch(run.ctx, expected=expected, new_before=new_before)
+        for role in watcher.sign_ins_needed():
+            account = accounts[role]
+            if account.password is None and person.interactive:
+                from pydantic import SecretStr
+
+                account.password = SecretStr(person.ask_secret(f"Password of {account.handle} (not shown)"))
+                run.evidence.redact(account.password.get_secret_value())
+            sign_in(run.ctx, role)
+            if role is Role.OLD:
+                watcher.expected_from_migration_page()
+        person.say(f"Watching followers move from {old} to {new}"
+                   + (f": {watcher.expected} expected" if watcher.expected is not None else "")
+                   + f" (at most {minutes:g} min; run again any time)")
+        last = watcher.watch(seconds=minutes * 60, on_reading=keep)
+    except KeyboardInterrupt:
+        return int(ExitCode.INTERRUPTED)
+    except MastomoveError as error:
+        person.say(f"[red]{error}[/red]")
+        return int(error.exit_code)
+    finally:
+        run.close()
+        _report_of(main_dir)
+    person.close()
+    if last.done:
+        person.say(f"[green bold]Done:[/green bold] {last.arrived} follower(s) arrived on {new}"
+                   + (f" ({last.percent}%)" if last.percent is not None else "")
+                   + (f"; {last.pending} wait for your approval at {accounts[Role.NEW].url}/follow_requests"
+                      if last.pending else ""))
+        return int(ExitCode.OK)
+    of = f" of {last.expected}" if last.expected is not None else ""
+    person.say(f"[yellow]Not all yet:[/yellow] {last.arrived}{of} follower(s) arrived on {new}; "
+               f"{last.old_followers} still follow {old}. Followers move as their servers process the move "
+               "(minutes to hours): run `mastomove watch` again later.")
+    return int(ExitCode.STOPPED_BEFORE_MOVE)
+
+
+def _report_of(run_dir: Path) -> None:
+    """Refresh the migration's report (it shows the watch readings) when there is one."""
+    if (run_dir / "state.json").is_file():
+        from agent.report import write_report
+
+        try:
+            write_report(run_dir)
+        except Exception:  # noqa: BLE001 - the watch's outcome stands without the report
+            pass
+

@@ -79,15 +79,17 @@ class BrowserConfig:
                 config.args.append(arg)
         return config
 
-    def launch_args(self) -> dict[str, Any]:
-        """Keyword arguments for `browser_type.launch` (and pytest-playwright's launch fixture)."""
+    def launch_args(self, playwright: "Playwright | None" = None) -> dict[str, Any]:
+        """Keyword arguments for `browser_type.launch` (and pytest-playwright's launch fixture).
+        Given the running `playwright`, it is asked where its own Chromium is, instead of starting
+        a second Playwright driver just for that question."""
         args: dict[str, Any] = {"headless": self.headless, "args": list(self.args)}
         if self.slow_mo:
             args["slow_mo"] = self.slow_mo
         if self.channel:
             args["channel"] = self.channel
         else:
-            executable = resolve_executable(self)
+            executable = resolve_executable(self, playwright)
             if executable.path:
                 args["executable_path"] = executable.path
         if os.geteuid() == 0 if hasattr(os, "geteuid") else False:
@@ -117,7 +119,14 @@ def playwright_chromium() -> str | None:
         return None
     try:
         with sync_playwright() as p:
-            path = p.chromium.executable_path
+            return _installed_chromium(p)
+    except Exception:  # noqa: BLE001 - any failure means "not installed"
+        return None
+
+
+def _installed_chromium(playwright: "Playwright") -> str | None:
+    try:
+        path = playwright.chromium.executable_path
     except Exception:  # noqa: BLE001 - any failure means "not installed"
         return None
     return path if path and Path(path).exists() else None
@@ -134,13 +143,14 @@ def system_chromium() -> str | None:
     return None
 
 
-def resolve_executable(config: BrowserConfig) -> Executable:
+def resolve_executable(config: BrowserConfig, playwright: "Playwright | None" = None) -> Executable:
     """Which browser to run, without installing anything: configured path, then Playwright's
-    Chromium, then a system Chromium or Chrome."""
+    Chromium, then a system Chromium or Chrome. `playwright`: a running one to ask (saves
+    starting a driver)."""
     override = os.environ.get("MASTOMOVE_BROWSER_PATH") or config.executable_path
     if override:
         return Executable(override, "configured executable_path")
-    managed = playwright_chromium()
+    managed = _installed_chromium(playwright) if playwright is not None else playwright_chromium()
     if managed:
         return Executable(None, f"Playwright's Chromium ({managed})")
     system = system_chromium()
@@ -155,7 +165,7 @@ def start(config: BrowserConfig) -> tuple["Playwright", "Browser"]:
 
     playwright = sync_playwright().start()
     browser_type = getattr(playwright, config.browser)
-    browser = browser_type.launch(**config.launch_args())
+    browser = browser_type.launch(**config.launch_args(playwright))
     return playwright, browser
 
 
@@ -174,8 +184,9 @@ class BrowserSession:
     """
 
     def __init__(self, config: BrowserConfig, *, run_dir: Path, session_files: dict[str, Path],
-                 trace: bool = False, video: bool = False, on_context=None):
+                 trace: bool = False, video: bool = False, on_context=None, connect: str | None = None):
         self.config = config
+        self.connect = connect  # a running browser's CDP address (`mastomove batch` shares one)
         self.run_dir = run_dir
         self.session_files = session_files
         self.trace = trace
@@ -189,7 +200,13 @@ class BrowserSession:
     @property
     def browser(self) -> "Browser":
         if self._browser is None:
-            self._playwright, self._browser = start(self.config)
+            if self.connect:
+                from playwright.sync_api import sync_playwright
+
+                self._playwright = sync_playwright().start()
+                self._browser = self._playwright.chromium.connect_over_cdp(self.connect, slow_mo=self.config.slow_mo or None)
+            else:
+                self._playwright, self._browser = start(self.config)
         return self._browser
 
     def page(self, role: str):

@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +23,17 @@ if TYPE_CHECKING:
 # Fields that must never appear readable in a screenshot, whatever the page's language.
 SECRET_FIELDS = "input[type=password], input[autocomplete='one-time-code'], input[name*='otp']"
 REDACTED = "[redacted]"
+
+
+# A video records the screen as it is: typed secrets are drawn as discs, one-time codes included.
+HIDE_SECRETS_CSS = SECRET_FIELDS.replace(", ", ",\n") + " { -webkit-text-security: disc !important; }"
+
+
+def hide_typed_secrets(page: "Page") -> None:
+    try:
+        page.add_style_tag(content=HIDE_SECRETS_CSS)
+    except Exception:  # noqa: BLE001 - a page mid-navigation has nothing typed into it yet
+        pass
 
 
 def private_dir(path: Path) -> Path:
@@ -78,6 +90,25 @@ class JsonLinesSink:
         self.file.close()
 
 
+_thread = threading.local()
+
+
+def _route_to_thread_run(logger: Any, name: str, event: dict[str, Any]) -> str:
+    """structlog processor for module-level loggers: the processors of this thread's run."""
+    for processor in getattr(_thread, "processors", ()):
+        event = processor(logger, name, event)
+    return event if isinstance(event, str) else json.dumps(event, default=str)
+
+
+class _ThreadSink:
+    def msg(self, message: str) -> None:
+        sink = getattr(_thread, "sink", None)
+        if sink is not None and not sink.file.closed:
+            sink.msg(message)
+
+    log = debug = info = warning = warn = error = critical = exception = msg
+
+
 class Evidence:
     """One per run: owns the folder, the log and the screenshot counter."""
 
@@ -89,20 +120,27 @@ class Evidence:
         self.sink = JsonLinesSink(self.root / "log.jsonl")
         self._counter = self._existing_screenshots()
         self.step = "start"
-        self._tracing: "BrowserContext | None" = None
-        structlog.configure(
-            processors=[
-                structlog.contextvars.merge_contextvars,
-                structlog.processors.add_log_level,
-                structlog.processors.TimeStamper(fmt="iso", utc=True),
-                self.redactor,
-                structlog.processors.dict_tracebacks,
-                structlog.processors.JSONRenderer(default=str),
-            ],
-            logger_factory=lambda *_: self.sink,
-            cache_logger_on_first_use=False,
-        )
-        self.log = structlog.get_logger("mastomove")
+        self._traced: list["BrowserContext"] = []  # one per account: each is paused around its secrets
+        self._trace_chunks = self._existing_trace_chunks()  # a resumed run adds chunks, never overwrites
+        processors = [
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            self.redactor,
+            structlog.processors.dict_tracebacks,
+            structlog.processors.JSONRenderer(default=str),
+        ]
+        # Several runs can share a process (`mastomove batch`, one thread each): every run logs
+        # into its own file, and module-level loggers write to the file of their thread's run.
+        _thread.sink, _thread.processors = self.sink, processors
+        structlog.configure(processors=[_route_to_thread_run], logger_factory=lambda *_: _ThreadSink(),
+                            cache_logger_on_first_use=False)
+        self.log = structlog.wrap_logger(self.sink, processors=processors)
+
+    def _existing_trace_chunks(self) -> int:
+        folder = self.root / "trace"
+        numbers = [int(p.stem.removeprefix("chunk-")) for p in folder.glob("chunk-[0-9][0-9][0-9].zip")] if folder.is_dir() else []
+        return max(numbers, default=0)
 
     def _existing_screenshots(self) -> int:
         folder = self.root / "screenshots"
@@ -148,17 +186,19 @@ class Evidence:
 
     def watch_tracing(self, context: "BrowserContext") -> None:
         """The run records a trace of this context: pause it around secret entry."""
-        self._tracing = context
+        if not any(traced is context for traced in self._traced):
+            self._traced.append(context)
 
     @contextlib.contextmanager
     def secret_entry(self, page: "Page") -> Iterator[None]:
         """Playwright traces record typed values (and DOM snapshots keep input values), so the
         trace chunk is closed before a secret is typed and a new one starts after."""
         context = page.context
-        traced = self._tracing is context
+        traced = any(watched is context for watched in self._traced)
         if traced:
-            self._trace_chunks = getattr(self, "_trace_chunks", 0) + 1
+            self._trace_chunks += 1
             context.tracing.stop_chunk(path=str(self.path("trace", f"chunk-{self._trace_chunks:03d}.zip")))
+        hide_typed_secrets(page)
         try:
             yield
         finally:

@@ -8,8 +8,8 @@ import time
 from typing import Any, Callable
 
 from agent import retry
-from agent.errors import (ConnectionFailed, FailedAfterMove, MastomoveError, MoveNotConfirmed,
-                          SessionExpired)
+from agent.errors import (ConnectionFailed, FailedAfterMove, FormRejected, MastomoveError, MoveNotConfirmed,
+                          MoveRejected, SessionExpired, Stopped, Transient)
 from agent.evidence import Evidence
 from agent.person import ConsolePerson
 from agent.state import RunState
@@ -57,6 +57,15 @@ def _as_transient(error: Exception) -> Exception:
     return error
 
 
+def _gave_up(error: Exception, tries: int) -> str:
+    if isinstance(error, SessionExpired):
+        return f"The {error.role} account's session kept ending ({tries} tries in this step)"
+    if isinstance(error, FormRejected):
+        return f"The server kept rejecting the form's security token (HTTP 422, {tries} tries)"
+    message = getattr(error, "message", str(error))
+    return f"{message} (gave up after {tries} tries)"
+
+
 class Runner:
     def __init__(self, plan: Plan, ctx: RunContext, *, attempts: int = 4):
         self.plan = plan
@@ -76,7 +85,10 @@ class Runner:
             for number, step in enumerate(self.plan.steps, 1):
                 self._run_step(number, step)
         except MastomoveError as error:
-            if self.irreversible_started and not isinstance(error, FailedAfterMove):
+            # A refused move form, or no confirmation, means nothing irreversible happened: that
+            # is a stop before the move (exit 3), however far the move step had got.
+            nothing_moved = isinstance(error, (MoveRejected, MoveNotConfirmed))
+            if self.irreversible_started and not nothing_moved and not isinstance(error, FailedAfterMove):
                 raise FailedAfterMove(str(error), hint="rerun with the same run folder to verify and finish") from error
             raise
         return {step.name: self.state.result(step.name) for step in self.plan.steps}
@@ -121,20 +133,25 @@ class Runner:
                                       wait_s=round(state.upcoming_sleep, 1))
             self.person.say(f"  [yellow]{error}[/yellow]; trying again in {state.upcoming_sleep:.0f} s")
 
-        for attempt in retry.transient(attempts=self.attempts, on_retry=on_retry):
-            with attempt:
-                try:
-                    return action(self.ctx)
-                except SessionExpired as expired:
-                    self.plan.sign_in(self.ctx, Role(expired.role))
-                    raise
-                except MastomoveError:
-                    raise
-                except Exception as error:  # noqa: BLE001 - classify, then re-raise
-                    converted = _as_transient(error)
-                    if converted is error:
+        try:
+            for attempt in retry.transient(attempts=self.attempts, on_retry=on_retry):
+                with attempt:
+                    try:
+                        return action(self.ctx)
+                    except SessionExpired as expired:
+                        self.plan.sign_in(self.ctx, Role(expired.role))
                         raise
-                    raise converted from error
+                    except MastomoveError:
+                        raise
+                    except Exception as error:  # noqa: BLE001 - classify, then re-raise
+                        converted = _as_transient(error)
+                        if converted is error:
+                            raise
+                        raise converted from error
+        except Transient as error:
+            # Out of tries: the last message must not promise another one ("signing in again").
+            raise Stopped(_gave_up(error, self.attempts), hint="nothing is lost: run the same command again "
+                                                               "to continue where it stopped") from error
         return None  # pragma: no cover - tenacity re-raises
 
     def _pause(self, step: Step) -> None:

@@ -46,10 +46,15 @@ class Settings(BaseSettings):
     alias_wait_cap_seconds: float = Field(1800, gt=0)
     import_timeout_seconds: float = Field(6 * 3600, gt=0)  # imports are low priority on busy servers
     follower_watch_seconds: float = Field(120, ge=0)  # how long verify watches followers arrive
+    # The backup before the pause: notifications, private mentions and the archive. Skipping it
+    # is possible, never the default: after the move the old account's notifications are gone.
+    skip_backup: bool = False
+    archive_wait_seconds: float = Field(30 * 60, ge=0)  # how long to wait for the archive to compile
 
     # --- the browser and evidence ---
     headed: bool = False
     slow_mo: float = Field(0, ge=0)
+    watch_along: bool | None = None  # banner and click highlights on the pages; default: when headed
     screenshots: bool = True
     full_page_screenshots: bool = False
     trace: bool = False

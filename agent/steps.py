@@ -134,9 +134,15 @@ class Step(Protocol):
         """On resume: is this completed step still done? Reads the UI; changes nothing."""
 
 
+# A step's report line about something kept for the person (the pause lists these apart).
+SAVED = "Saved: "
+
+
 @dataclass
 class Plan:
     steps: list[Step]
     sign_in: Callable[[StepContext, Role], None]  # used again when a session expires mid-step
     inspect: Callable[[StepContext], dict[str, Any]] | None = None  # read-only, for `mastomove plan`
+    # What is left to the person, from the steps' results: [{"what": ..., "how": ...}, ...]
+    followups: Callable[[dict[str, dict[str, Any]]], list[dict[str, Any]]] | None = None
     notes: dict[str, Any] = field(default_factory=dict)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from agent.steps import Plan, Role, Step, StepContext
 from flows.steps.alias import AliasStep
+from flows.followup import left_to_person
 from flows.steps.announce import AnnounceStep
+from flows.steps.backup import BackupStep
 from flows.steps.export import ExportStep
 from flows.steps.imports import ImportsStep
 from flows.steps.inspect import inspect_accounts
@@ -16,7 +18,8 @@ from flows.steps.verify import VerifyStep
 
 def migration_steps() -> list[Step]:
     # Profile and announcement before any follow is imported: people who get a follow from the
-    # new account see who it is. The alias and the checks come last, right before the pause.
+    # new account see who it is. The alias and the checks come last, then the backup of what the
+    # old account loses (its notifications and private mentions), right before the pause.
     return [
         SignInStep(),
         ProfileStep(),
@@ -25,6 +28,7 @@ def migration_steps() -> list[Step]:
         ImportsStep(),
         AliasStep(),
         PreflightStep(),
+        BackupStep(),
         MoveStep(),
         VerifyStep(),
     ]
@@ -35,4 +39,5 @@ def _sign_in_again(ctx: StepContext, role: Role) -> None:
 
 
 def migration_plan() -> Plan:
-    return Plan(steps=migration_steps(), sign_in=_sign_in_again, inspect=inspect_accounts)
+    return Plan(steps=migration_steps(), sign_in=_sign_in_again, inspect=inspect_accounts,
+                followups=left_to_person)

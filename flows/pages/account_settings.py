@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator
 
 
+SIGN_OUT_PATH = "/auth/sign_out"
+
+
 class AccountSettingsPage(MastodonPage):
     PATH = ACCOUNT_SETTINGS_PATH
 
@@ -30,6 +33,14 @@ class AccountSettingsPage(MastodonPage):
     def email(self) -> str | None:
         field = self.page.locator(self.EMAIL)
         return field.first.input_value().strip() if field.count() else None
+
+    def sign_out(self) -> None:
+        """Log out through the sidebar's "Logout" link (`data-method="delete"` to /auth/sign_out),
+        which ends the server's session; lands on the sign-in page."""
+        link = self.link_to(SIGN_OUT_PATH).first
+        self.page.wait_for_load_state("load")  # the link needs Mastodon's script
+        with self.page.expect_navigation(wait_until="domcontentloaded"):
+            link.click()
 
     def redirect_notice(self) -> str | None:
         """The "your account is inactive because it is redirecting to ..." warning, if shown."""

@@ -32,11 +32,15 @@ ACCOUNT_SETTINGS_PATH = "/auth/edit"
 FORM_FEEDBACK = "form input[name='authenticity_token'], .flash-message, .field_with_errors"
 FIELD_ERROR = ".field_with_errors span.error"
 ERROR_SUMMARY = "#error_explanation"
+LINK_TO = "a[href='{path}'], a[href='{url}']"
+FORM_FIELDS = "form input:not([type='hidden']), form select, form textarea"
 
 SecretEntry = Callable[["Page"], ContextManager[None]]
 
 _NETWORK_MARKERS = ("net::ERR_", "NS_ERROR_", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH",
-                    "ENOTFOUND", "socket hang up", "Connection closed", "Request timed out")
+                    "ENOTFOUND", "socket hang up", "Connection closed", "Request timed out",
+                    # A load that timed out still arrives later and cuts off the retry's navigation.
+                    "is interrupted by another navigation")
 
 
 def _port(parts) -> int | None:
@@ -172,6 +176,21 @@ class MastodonPage:
 
     def has_error_summary(self) -> bool:
         return self.has(ERROR_SUMMARY)
+
+    # --- what the page offers (read-only) --------------------------------------------------
+    def link_to(self, path: str) -> "Locator":
+        """The page's links to `path` of this server, written relative or absolute."""
+        return self.page.locator(LINK_TO.format(path=path, url=self.url_for(path)))
+
+    def link_paths(self) -> list[str]:
+        """The paths of the page's links to its own server (what a person could click through to)."""
+        hrefs = self.page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+        return sorted({urlsplit(href).path for href in hrefs if same_origin(href, self.account.origin)})
+
+    def form_fields(self) -> list[str]:
+        """The names of the page's form fields (hidden ones left out), as the HTML has them."""
+        return self.page.locator(FORM_FIELDS).evaluate_all(
+            "fields => [...new Set(fields.map(f => f.name).filter(Boolean))]")
 
     # --- files -----------------------------------------------------------------------------
     def download(self, link: "Locator", destination: Path, *, timeout: float = 60_000) -> Path:

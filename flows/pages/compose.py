@@ -6,7 +6,7 @@ button in every version (labelled "Toot!", "Publish!" or "Post"). The web app po
 /api/v1/statuses; that response, not a translated toast, says whether the post was made."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlencode, urlsplit
 
 from playwright.sync_api import expect
@@ -25,6 +25,7 @@ class ComposePage(MastodonPage):
 
     FORM = "form.compose-form"
     TEXT = "form.compose-form textarea.autosuggest-textarea__textarea"
+    refused = False  # the last publish was answered with a refusal: nothing was posted
     SUBMIT = "form.compose-form button[type='submit']"
 
     def open_with_text(self, text: str) -> None:
@@ -34,20 +35,30 @@ class ComposePage(MastodonPage):
     def text_box(self) -> "Locator":
         return self.page.locator(self.TEXT).first
 
-    def publish(self, text: str, *, timeout: float = 60_000) -> dict[str, Any]:
-        """Post `text` and return the status the server created (its JSON)."""
+    def submit_button(self) -> "Locator":
+        return self.page.locator(self.SUBMIT).first
+
+    def publish(self, text: str, *, timeout: float = 60_000,
+                before_click: Callable[[], None] = lambda: None) -> dict[str, Any]:
+        """Post `text` and return the status the server created (its JSON). `before_click` runs
+        right before the button is pressed: from then on the post may exist, whatever happens.
+        A refusal the server answered (401, 429, another 4xx) raises `NotPosted` after it."""
         box = self.text_box()
         if box.input_value().strip() != text.strip():
             box.fill(text)
         button = self.page.locator(self.SUBMIT).first
         expect(button).to_be_enabled()
         url = self.url_for(STATUSES_API)
+        before_click()
         with network_errors(url):
             with self.page.expect_response(
                 lambda r: r.request.method == "POST" and urlsplit(r.url).path == STATUSES_API, timeout=timeout
             ) as info:
                 button.click()
         response = info.value
+        if response.status == 429 or 400 <= response.status < 500:
+            # The server said no before creating anything (a 5xx or no answer leaves it open).
+            self.refused = True
         raise_for_status(response.status, response.headers, url)
         if response.status == 401:
             raise SessionExpired(str(self.account.role))

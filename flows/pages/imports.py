@@ -95,6 +95,8 @@ class ImportsPage(MastodonPage):
     FIELD = "[name='{key}[{attr}]']"
     TYPE_OPTION = "select[name='{key}[type]'] option[value='{value}'], input[type='radio'][name='{key}[type]'][value='{value}']"
     MODE = "input[type='radio'][name='{key}[mode]'][value='{value}']"
+    TYPE_CHOICES = "select[name='{key}[type]'] option, input[type='radio'][name='{key}[type]']"
+    MODE_CHOICES = "input[type='radio'][name='{key}[mode]']"
     SUBMIT = "form:has([name='{key}[data]']) button[type='submit'], form:has([name='{key}[data]']) input[type='submit']"
     ROWS = "tr[id^='bulk_import_']"
     ROW = "tr#bulk_import_{id}"
@@ -124,6 +126,15 @@ class ImportsPage(MastodonPage):
 
     def offers_type(self, import_type: str) -> bool:
         return self.has(self.TYPE_OPTION.format(key=self.key, value=import_type))
+
+    def offered_types(self) -> list[str]:
+        """The values of the form's list types (select options or radio buttons)."""
+        return self.page.locator(self.TYPE_CHOICES.format(key=self.key)).evaluate_all(
+            "choices => choices.map(c => c.value)")
+
+    def offered_modes(self) -> list[str]:
+        return self.page.locator(self.MODE_CHOICES.format(key=self.key)).evaluate_all(
+            "choices => choices.map(c => c.value)")
 
     def upload(self, import_type: str, file: Path, mode: str) -> UploadOutcome:
         type_field = self.page.locator(f"select[name='{self.key}[type]']")
@@ -192,6 +203,9 @@ class ImportConfirmationPage(MastodonPage):
 
     def can_confirm(self) -> bool:
         return self.has(self.CONFIRM.format(id=self.import_id))
+
+    def can_cancel(self) -> bool:
+        return self.has(self.CANCEL.format(id=self.import_id))
 
     def mismatch_warning(self) -> str | None:
         warning = self.page.locator(self.MISMATCH_WARNING)

@@ -72,6 +72,16 @@ class PublicSide:
         return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
 
     # --- REST ------------------------------------------------------------------------------
+    def instance(self, server: Account) -> tuple[int, Any]:
+        """The server's public description, /api/v1/instance: (HTTP status, its JSON or None)."""
+        return self._get(f"{server.origin}/api/v1/instance")
+
+    def lookup_answer(self, server: Account, acct: str) -> tuple[int, dict | None]:
+        """`lookup` with the HTTP status: 404 means no such account, 401/403 that the server
+        does not tell anonymous readers."""
+        status, data = self._get(f"{server.origin}/api/v1/accounts/lookup?{urlencode({'acct': acct})}")
+        return status, data if isinstance(data, dict) and data.get("id") else None
+
     def lookup(self, server: Account, acct: str) -> dict | None:
         """The account entity `server` holds for `acct` (a username for its own accounts)."""
         _, data = self._get(f"{server.origin}/api/v1/accounts/lookup?{urlencode({'acct': acct})}")

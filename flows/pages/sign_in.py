@@ -69,6 +69,7 @@ class SignInPage(MastodonPage):
         return alerts.first.inner_text().strip() if alerts.count() else ""
 
     def submit_password(self, email: str, password: str, secret_entry: SecretEntry) -> "Response | None":
+        self.ensure_origin()  # not even the e-mail address goes into another site's form
         self.page.locator(self.EMAIL).first.fill(email)
         return self.submit_secret(self.page.locator(self.PASSWORD).first, password,
                                   self.page.locator(self.PASSWORD_SUBMIT).first, secret_entry)

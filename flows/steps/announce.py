@@ -81,12 +81,23 @@ class AnnounceStep:
             # An earlier run was interrupted while posting and the posts cannot be read: do not risk two.
             return {"posted": None, "report": ["Announcement: an earlier run may have posted it (could not re-check)"]}
 
-        ctx.notes.update({"state": "posting", "text": text})
-        ctx.save_notes()
         compose = view(ctx, Role.NEW, ComposePage)
         compose.open_with_text(text)
         screenshot(ctx, compose, "announcement-written")
-        status = compose.publish(text)
+
+        def posting() -> None:
+            # Written down only now: a failure before the button (the composer not loading) must
+            # not make a rerun believe the announcement may have been posted.
+            ctx.notes.update({"state": "posting", "text": text})
+            ctx.save_notes()
+
+        try:
+            status = compose.publish(text, before_click=posting)
+        except Exception:
+            if compose.refused:
+                ctx.notes["state"] = "refused"  # the server answered no: nothing to find later
+                ctx.save_notes()
+            raise
         self._note_posted(ctx, status)
         screenshot(ctx, compose, "announcement-posted")
         log.info("announce.posted", status=status.get("url"), visibility=status.get("visibility"))

@@ -51,6 +51,7 @@ class ImportsStep:
                 results[kind.name] = {"skipped": "empty"}
                 report.append(f"Import: {kind.name} is empty, nothing to import")
                 continue
+            ctx.person.progress(f"Importing {kind.name}", 0, entry["rows"])  # says which list, from the start
             outcome = attempt(ctx, lambda kind=kind, entry=entry: self._import(ctx, kind, Path(entry["path"]),
                                                                               entry["rows"], mode))
             outcome = dict(outcome)
@@ -111,7 +112,8 @@ class ImportsStep:
         notes.clear()
         notes.update({"state": "uploading", "file": str(file), "mode": mode})
         ctx.save_notes()
-        page.open_form()
+        if not page.on(page.PATH):  # the form was just loaded by _import, unless _resume went elsewhere
+            page.open_form()
         outcome = page.upload(kind.import_type, file, mode)
         if outcome.import_id is None:
             screenshot(ctx, page, f"{kind.name}-upload-refused")

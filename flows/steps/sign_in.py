@@ -14,6 +14,7 @@ from flows.pages.account_settings import AccountSettingsPage
 from flows.pages.base import SIGN_IN_PATH
 from flows.pages.sign_in import SignInPage, SignInStage
 from flows.steps.common import attempt, last_result, screenshot, view
+from flows.steps.precheck import check_old_account_free, check_servers
 
 ENV = {Role.OLD: "MASTOMOVE_OLD", Role.NEW: "MASTOMOVE_NEW"}
 
@@ -65,6 +66,8 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
     log = ctx.evidence.log.bind(account=str(role))
     settings = view(ctx, role, AccountSettingsPage)
     if settings.open_if_signed_in():
+        # The account's own page, or the sign-in went to another site (which is no session of ours).
+        settings.ensure_origin()
         _check_identity(settings, account)
         screenshot(ctx, settings, f"{role}-session-reused")
         log.info("sign_in.reused_session", url=settings.page.url)
@@ -146,12 +149,15 @@ class SignInStep:
             raise BadInput(f"The old and the new account are the same ({old.handle})",
                            hint="MASTOMOVE_NEW_HANDLE must name the account you move to")
         result: dict[str, Any] = {}
-        report = []
+        # Before anything changes: wrong addresses, unknown accounts and an old account that
+        # cannot move stop the run here, with nothing done on either server.
+        report = check_servers(ctx)
         for role in (Role.OLD, Role.NEW):
             outcome = sign_in(ctx, role)
             result[str(role)] = outcome
             how = "a saved session" if outcome["reused_session"] else "the sign-in form"
             report.append(f"Signed in to {ctx.accounts[role].handle} ({role}) with {how}")
+        report.extend(check_old_account_free(ctx))
         result["report"] = report
         return result
 

@@ -1,0 +1,341 @@
+"""The run report: one self-contained HTML file in the run folder (report.html), readable anywhere,
+built only from what the run folder holds (summary.json, state.json, log.jsonl, screenshots/,
+backup/, watch/). `mastomove report RUN_DIR` builds it again at any time.
+
+Each step with its screenshots (thumbnails that open full size), its time, attempts and retries,
+what was verified (the counts of the CSVs against the servers' counts), errors, what is left to
+the person, and the closing summary. `write_batch_report` makes the page of a batch.
+
+Nothing from a server is trusted as HTML: every text is escaped. No password reaches the run
+folder (see agent.evidence), so none reaches the report.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+REPORT = "report.html"
+THUMB_WIDTH = 360
+
+STYLE = """
+body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1d1f2b;background:#f4f5fa}
+main{max-width:1100px;margin:0 auto;padding:24px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px}h3{font-size:16px;margin:0}
+.muted{color:#60647a}.card{background:#fff;border-radius:10px;padding:16px 18px;margin:12px 0;
+box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.outcome{font-weight:700;padding:2px 10px;border-radius:12px;color:#fff}
+.completed,.done{background:#1f8a4c}.stopped,.started,.interrupted{background:#b7791f}
+.crashed,.failed{background:#c53030}.pending,.skipped{background:#8a8fa3}
+.step-head{display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
+.badge{font-size:12px;padding:1px 8px;border-radius:10px;color:#fff}
+ul{margin:6px 0 0 0;padding-left:20px}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:5px 8px;
+border-bottom:1px solid #e4e6ef;vertical-align:top}th{font-weight:600;background:#fafbfe}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.ok{color:#1f8a4c;font-weight:600}.bad{color:#c53030;font-weight:600}
+.shots{display:flex;flex-wrap:wrap;gap:10px;margin-top:10px}
+figure{margin:0;width:180px}figure img{width:180px;border:1px solid #d5d8e3;border-radius:6px;cursor:zoom-in;
+display:block}figcaption{font-size:12px;color:#60647a;word-break:break-word}
+.error{color:#c53030}.retry{color:#b7791f}
+dialog{padding:0;border:0;max-width:96vw;max-height:96vh;background:transparent}
+dialog img{max-width:96vw;max-height:92vh;display:block;cursor:zoom-out}
+dialog::backdrop{background:rgba(10,12,30,.8)}
+svg text{font-size:11px;fill:#60647a}
+"""
+SCRIPT = """
+document.addEventListener('click', function (event) {
+  var shot = event.target.closest('img[data-full]');
+  var dialog = document.getElementById('full');
+  if (shot) { event.preventDefault(); dialog.querySelector('img').src = shot.dataset.full;
+              dialog.querySelector('img').alt = shot.alt; dialog.showModal(); }
+  else if (event.target.closest('dialog')) { dialog.close(); }
+});
+"""
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+# --- reading the run folder -------------------------------------------------------------------
+def _json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _log(run_dir: Path) -> list[dict[str, Any]]:
+    events = []
+    try:
+        lines = (run_dir / "log.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return events
+    for line in lines:
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            continue
+    return events
+
+
+def _steps(summary: dict[str, Any] | None, state: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if summary and summary.get("steps"):
+        return summary["steps"]
+    steps = []
+    for name, record in ((state or {}).get("steps") or {}).items():
+        steps.append({"name": name, "title": name.replace("_", " ").capitalize(), "status": record.get("status"),
+                      "attempts": record.get("attempts", 0), "seconds": None,
+                      "report": (record.get("result") or {}).get("report", [])})
+    return steps
+
+
+def _image(path: Path) -> tuple[str, str] | None:
+    """(thumbnail data URI, full-size data URI) of a screenshot, or None if unreadable."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    full = "data:image/png;base64," + base64.b64encode(data).decode()
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as picture:
+            picture = picture.convert("RGB")
+            picture.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 3))
+            out = io.BytesIO()
+            picture.save(out, "JPEG", quality=72)
+        thumb = "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+    except Exception:  # noqa: BLE001 - no Pillow or an odd file: the full image serves as thumbnail
+        thumb = full
+    return thumb, full
+
+
+# --- pieces -----------------------------------------------------------------------------------
+def _screenshots_html(run_dir: Path, shots: list[dict[str, Any]]) -> str:
+    figures = []
+    for shot in shots:
+        images = _image(run_dir / shot["file"])
+        if images is None:
+            continue
+        thumb, full = images
+        name = Path(shot["file"]).name
+        figures.append(
+            f'<figure><img src="{thumb}" data-full="{full}" alt="{esc(name)}" loading="lazy" '
+            f'data-file="{esc(shot["file"])}"><figcaption>{esc(name)}<br>{esc(shot.get("url", ""))}</figcaption></figure>')
+    return f'<div class="shots">{"".join(figures)}</div>' if figures else ""
+
+
+def _counts_table(results: dict[str, Any]) -> str:
+    """The lists: rows in each downloaded CSV, the old page's count, what the new server imported."""
+    exported = (results.get("export") or {}).get("files") or {}
+    imported = (results.get("imports") or {}).get("lists") or {}
+    names = list(dict.fromkeys([*exported, *imported]))
+    if not names:
+        return ""
+    rows = []
+    for name in names:
+        out, into = exported.get(name) or {}, imported.get(name) or {}
+        file_rows = out.get("rows")
+        if into.get("skipped"):
+            verdict = f'<span class="muted">not imported ({esc(into["skipped"])})</span>'
+        elif into.get("finished") is None and into.get("legacy"):
+            verdict = '<span class="muted">handed to the server (no progress shown before 4.2)</span>'
+        elif into.get("total") is not None:
+            complete = into.get("imported") == into.get("total") == file_rows and not into.get("failures")
+            verdict = ('<span class="ok">✓ all imported</span>' if complete
+                       else f'<span class="bad">{esc(into.get("imported"))} of {esc(into.get("total"))} imported</span>')
+        else:
+            verdict = '<span class="muted">—</span>'
+        pending = len(into.get("follow_requests") or [])
+        rows.append(
+            f"<tr><td>{esc(name.replace('_', ' '))}</td><td class=num>{esc(file_rows)}</td>"
+            f"<td class=num>{esc(out.get('page_count'))}</td><td class=num>{esc(into.get('imported'))}</td>"
+            f"<td class=num>{esc(into.get('total'))}</td><td class=num>{esc(into.get('failures'))}</td>"
+            f"<td class=num>{pending or ''}</td><td>{verdict}</td></tr>")
+    return ("<table class=counts><thead><tr><th>list</th><th class=num>rows in the CSV</th>"
+            "<th class=num>old page shows</th><th class=num>imported</th><th class=num>server's total</th>"
+            "<th class=num>failed</th><th class=num>follow requests</th><th>verified</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def _backup_html(results: dict[str, Any]) -> str:
+    backup = results.get("backup") or {}
+    if not backup:
+        return ""
+    if backup.get("skipped"):
+        return '<p class="bad">Skipped (--skip-backup): notifications, private mentions and the archive were not saved.</p>'
+    rows = []
+    for item in backup.get("saved") or []:
+        files = ", ".join(esc(f) for f in item.get("files", []))
+        rows.append(f"<tr><td>{esc(item.get('what'))}</td><td class=num>{esc(item.get('count', ''))}</td><td>{files}</td></tr>")
+    archive = backup.get("archive") or {}
+    note = ""
+    if archive.get("next_allowed_at"):
+        note = f"<p class=muted>The old server allows the next archive from {esc(archive['next_allowed_at'])}.</p>"
+    return ("<table><thead><tr><th>saved</th><th class=num>count</th><th>files in the run folder</th></tr></thead>"
+            "<tbody>" + "".join(rows) + "</tbody></table>" + note)
+
+
+def _watch_html(run_dir: Path) -> str:
+    readings = _json(run_dir / "watch" / "readings.json") or []
+    if not readings:
+        return ""
+    expected = next((r.get("expected") for r in reversed(readings) if r.get("expected")), None)
+    last = readings[-1]
+    top = max([expected or 0, *[r.get("followers") or 0 for r in readings]]) or 1
+    width, height = 640, 160
+    points = []
+    for index, reading in enumerate(readings):
+        x = 40 + (width - 60) * (index / max(1, len(readings) - 1))
+        y = height - 20 - (height - 40) * ((reading.get("followers") or 0) / top)
+        points.append(f"{x:.1f},{y:.1f}")
+    goal = ""
+    if expected:
+        gy = height - 20 - (height - 40) * (expected / top)
+        goal = (f'<line x1="40" x2="{width - 20}" y1="{gy:.1f}" y2="{gy:.1f}" stroke="#1f8a4c" stroke-dasharray="4"/>'
+                f'<text x="{width - 20}" y="{gy - 4:.1f}" text-anchor="end">{esc(expected)} expected</text>')
+    chart = (f'<svg width="{width}" height="{height}" role="img" aria-label="followers over time">{goal}'
+             f'<polyline fill="none" stroke="#3b46c4" stroke-width="2" points="{" ".join(points)}"/>'
+             f'<text x="40" y="{height - 4}">{esc(readings[0].get("at"))}</text>'
+             f'<text x="{width - 20}" y="{height - 4}" text-anchor="end">{esc(last.get("at"))}</text></svg>')
+    share = f" ({last.get('percent')}%)" if last.get("percent") is not None else ""
+    return (f"<p>{esc(last.get('followers'))} follower(s) on the new account{share}"
+            f"{', ' + esc(last.get('pending')) + ' follow request(s) waiting' if last.get('pending') else ''}; "
+            f"{len(readings)} reading(s).</p>{chart}")
+
+
+def _left_html(items: Iterable[dict[str, Any]]) -> str:
+    items = list(items)
+    if not items:
+        return "<p class=ok>Nothing: every step finished and checked out.</p>"
+    return "<ul>" + "".join(f"<li><b>{esc(i.get('what'))}</b><br><span class=muted>How: {esc(i.get('how'))}</span></li>"
+                            for i in items) + "</ul>"
+
+
+# --- the page ---------------------------------------------------------------------------------
+def build_report(run_dir: Path) -> str:
+    run_dir = Path(run_dir)
+    summary = _json(run_dir / "summary.json") or {}
+    state = _json(run_dir / "state.json") or {}
+    events = _log(run_dir)
+    results = {name: (record.get("result") or {}) for name, record in (state.get("steps") or {}).items()}
+    outcome = summary.get("outcome") or (state.get("outcome") or {}).get("status") or "unknown"
+    message = summary.get("message") or (state.get("outcome") or {}).get("message")
+    title = f"mastomove: {state.get('old', '?')} → {state.get('new', '?')}"
+
+    by_step: dict[str, dict[str, list]] = {}
+    for event in events:
+        bucket = by_step.setdefault(event.get("step") or "start", {"shots": [], "retries": [], "errors": []})
+        if event.get("event") == "screenshot" and event.get("file"):
+            bucket["shots"].append(event)
+        elif event.get("event") == "retrying":
+            bucket["retries"].append(event)
+        elif event.get("level") in ("error", "critical") or event.get("event") in ("crash", "step_no_longer_done"):
+            bucket["errors"].append(event)
+        elif event.get("level") == "warning":
+            bucket["errors"].append(event)
+
+    parts = [f"<h1>{esc(title)}</h1>",
+             f'<p><span class="outcome {esc(outcome)}">{esc(outcome)}</span> '
+             f"{esc(message or '')}</p>",
+             f"<p class=muted>Run folder {esc(run_dir.resolve())} · "
+             f"{esc(summary.get('seconds', '?'))} s · report made {datetime.now():%Y-%m-%d %H:%M}</p>"]
+
+    counts = _counts_table(results)
+    if counts:
+        parts += ["<h2>Verified: the lists</h2>", f'<div class="card">{counts}</div>']
+    backup = _backup_html(results)
+    if backup:
+        parts += ["<h2>Saved before the move</h2>", f'<div class="card">{backup}</div>']
+    watch = _watch_html(run_dir)
+    if watch:
+        parts += ["<h2>Followers arriving</h2>", f'<div class="card">{watch}</div>']
+
+    parts.append("<h2>Steps</h2>")
+    steps = _steps(summary, state)
+    for number, step in enumerate(steps, 1):
+        bucket = by_step.get(step["name"], {"shots": [], "retries": [], "errors": []})
+        status = step.get("status") or "pending"
+        seconds = f"{step['seconds']} s" if step.get("seconds") else ""
+        attempts = f"{step['attempts']} attempt(s)" if step.get("attempts") else ""
+        lines = "".join(f"<li>{esc(line)}</li>" for line in step.get("report") or [])
+        retries = "".join(f'<li class=retry>retry {esc(r.get("attempt"))}: {esc(r.get("error"))} — {esc(r.get("reason"))}'
+                          f' (waited {esc(r.get("wait_s"))} s)</li>' for r in bucket["retries"])
+        errors = "".join(f'<li class=error>{esc(e.get("event"))}: '
+                         f'{esc(e.get("reason") or e.get("error") or e.get("exception") or "")}</li>'
+                         for e in bucket["errors"])
+        parts.append(
+            f'<section class="card step" id="step-{esc(step["name"])}" data-step="{esc(step["name"])}">'
+            f'<div class="step-head"><h3>{number}. {esc(step.get("title"))}</h3>'
+            f'<span class="badge {esc(status)}">{esc(status)}</span><span class=muted>{esc(seconds)} {esc(attempts)}'
+            f' · {len(bucket["shots"])} screenshot(s)</span></div>'
+            f'{"<ul>" + lines + "</ul>" if lines else ""}'
+            f'{"<ul>" + retries + "</ul>" if retries else ""}{"<ul>" + errors + "</ul>" if errors else ""}'
+            f"{_screenshots_html(run_dir, bucket['shots'])}</section>")
+    leftover = by_step.get("plan") or by_step.get("start")
+    if leftover and leftover["shots"]:
+        parts.append(f'<section class="card"><h3>Other screenshots</h3>{_screenshots_html(run_dir, leftover["shots"])}</section>')
+
+    parts += ["<h2>Left for you</h2>", f'<div class="card left">{_left_html(summary.get("left_to_you") or [])}</div>',
+              "<h2>Summary</h2>", f'<div class="card">{_closing(outcome, message, steps, state)}</div>']
+    return _page(title, "".join(parts))
+
+
+def _closing(outcome: str, message: str | None, steps: list[dict[str, Any]], state: dict[str, Any]) -> str:
+    done = sum(1 for s in steps if s.get("status") == "done")
+    text = {"completed": f"The move is done: {state.get('old')} redirects to {state.get('new')}.",
+            "stopped": "The run stopped; run the same command again with the same run folder to resume.",
+            "interrupted": "The run was interrupted; run the same command again to resume.",
+            "crashed": "The run crashed; run the same command again to resume, and keep this folder for a bug report."}
+    return f"<p>{esc(text.get(outcome, outcome))} {done} of {len(steps)} steps done.</p>" + (
+        f"<p class=error>{esc(message)}</p>" if message and outcome != "completed" else "")
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{STYLE}</style></head>'
+            f'<body><main>{body}</main><dialog id="full"><img alt=""></dialog><script>{SCRIPT}</script></body></html>')
+
+
+def _write(target: Path, text: str) -> Path:
+    tmp = target.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, target)
+    return target
+
+
+def write_report(run_dir: Path) -> Path:
+    return _write(Path(run_dir) / REPORT, build_report(Path(run_dir)))
+
+
+# --- batches ----------------------------------------------------------------------------------
+def write_batch_report(batch_dir: Path, rows: list[dict[str, Any]]) -> Path:
+    """One page for a batch: each account's outcome, time, what is left, and its own report."""
+    batch_dir = Path(batch_dir)
+    lines = []
+    for row in rows:
+        run_dir = Path(row["run_dir"])
+        link = os.path.relpath(run_dir / REPORT, batch_dir) if (run_dir / REPORT).exists() else None
+        left = row.get("left_to_you") or []
+        lines.append(
+            f'<tr data-account="{esc(row.get("old"))}"><td>{esc(row.get("old"))}</td><td>{esc(row.get("new"))}</td>'
+            f'<td><span class="badge {esc(row.get("outcome"))}">{esc(row.get("outcome"))}</span></td>'
+            f'<td class=num>{esc(row.get("exit_code"))}</td><td class=num>{esc(row.get("seconds"))}</td>'
+            f'<td>{esc(row.get("message") or "")}</td><td class=num>{len(left)}</td>'
+            f'<td>{f"<a href={chr(34)}{esc(link)}{chr(34)}>report</a>" if link else ""}</td></tr>')
+    done = sum(1 for row in rows if row.get("outcome") == "completed")
+    body = (f"<h1>mastomove batch: {done} of {len(rows)} moved</h1>"
+            f"<p class=muted>{esc(batch_dir.resolve())} · made {datetime.now():%Y-%m-%d %H:%M}</p>"
+            '<div class="card"><table><thead><tr><th>old</th><th>new</th><th>outcome</th><th class=num>exit</th>'
+            "<th class=num>seconds</th><th>message</th><th class=num>left for them</th><th></th></tr></thead><tbody>"
+            + "".join(lines) + "</tbody></table></div>")
+    return _write(batch_dir / REPORT, _page("mastomove batch", body))

@@ -1,0 +1,294 @@
+"""Before the pause, keep what the old account loses access to with the move:
+
+- every list as CSV (the export step downloaded them into exports/; listed here);
+- the notifications and the private mentions (conversations) as the web app shows them, each
+  column scrolled to its end: the entities the app received as JSON, a readable HTML page made
+  from them, and screenshots of the column (backup/);
+- the account archive ("Request your archive" on the export page, downloaded once compiled).
+  The server allows one a week: when the button is not offered, the latest archive is downloaded
+  and the next allowed time is said. The request is written down before it is sent, so a rerun
+  never asks twice.
+
+Also notes the follower counts of both accounts right before the move, for `mastomove watch`.
+`--skip-backup` skips the saving (never the default); the step then says so at the pause.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import tenacity
+
+from agent.retry import wait_retry_after
+from agent.steps import SAVED, Role, StepContext
+from flows.pages.export import ArchiveRow, ExportPage
+from flows.pages.public import PublicSide
+from flows.pages.webapp import Collected, ConversationsColumn, NotificationsColumn, WebAppColumn
+from flows.steps.common import attempt, last_result, playwright_errors_translated, retrying, screenshot, view
+
+FOLDER = "backup"
+SCREENSHOT_PAGES = 10  # a screenshot of each of the first pages, then of every tenth
+
+
+def _write(path: Path, text: str) -> Path:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    return path
+
+
+def _root(ctx: StepContext) -> Path:
+    """The run folder."""
+    return ctx.evidence.path("log.jsonl").parent
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else "unknown"
+
+
+# --- readable copies ------------------------------------------------------------------------------
+_BREAKS = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def text_of(content: str | None) -> str:
+    """A post's HTML as plain text (nothing from a server is kept as markup)."""
+    return html.unescape(_TAGS.sub("", _BREAKS.sub("\n", content or ""))).strip()
+
+
+def _who(account: dict[str, Any] | None) -> str:
+    if not account:
+        return "?"
+    name = account.get("display_name") or account.get("username") or ""
+    return f"{name} (@{account.get('acct', '?')})"
+
+
+def notification_rows(found: Collected) -> list[dict[str, Any]]:
+    """One readable row per notification (or notification group, 4.3+)."""
+    rows = []
+    for item in found.items:
+        if "group_key" in item:  # grouped: accounts and the status are given by id
+            accounts = [found.accounts.get(str(i)) for i in item.get("sample_account_ids") or []]
+            status = found.statuses.get(str(item.get("status_id"))) if item.get("status_id") else None
+            when = item.get("latest_page_notification_at") or item.get("created_at")
+        else:
+            accounts, status, when = [item.get("account")], item.get("status"), item.get("created_at")
+        rows.append({"type": item.get("type"), "when": when, "who": ", ".join(_who(a) for a in accounts if a),
+                     "text": text_of((status or {}).get("content")), "url": (status or {}).get("url") or (status or {}).get("uri")})
+    return rows
+
+
+def conversation_rows(found: Collected) -> list[dict[str, Any]]:
+    rows = []
+    for item in found.items:
+        status = item.get("last_status") or {}
+        rows.append({"type": "conversation", "when": status.get("created_at"),
+                     "who": ", ".join(_who(a) for a in item.get("accounts") or []),
+                     "text": text_of(status.get("content")), "url": status.get("url") or status.get("uri"),
+                     "from": _who(status.get("account"))})
+    return rows
+
+
+def _web_address(url: str | None) -> bool:
+    """Only http(s) addresses become links in the saved page (a server could send any scheme)."""
+    return bool(url) and url.lower().startswith(("https://", "http://"))
+
+
+def readable_page(title: str, account: str, rows: list[dict[str, Any]], complete: bool) -> str:
+    esc = html.escape
+    items = "".join(
+        f"<article><header><b>{esc(str(r.get('type') or ''))}</b> · {esc(str(r.get('when') or ''))}</header>"
+        f"<p class=who>{esc(r.get('who') or '')}</p>"
+        + (f"<p class=from>last message from {esc(r['from'])}</p>" if r.get("from") else "")
+        + (f"<blockquote>{esc(r['text']).replace(chr(10), '<br>')}</blockquote>" if r.get("text") else "")
+        + (f"<p><a href=\"{esc(r['url'])}\">{esc(r['url'])}</a></p>" if _web_address(r.get("url")) else "")
+        + "</article>" for r in rows)
+    note = "" if complete else "<p><b>The column did not load to its end: this copy is incomplete.</b></p>"
+    return (f"<!doctype html><html><head><meta charset=utf-8><title>{esc(title)}: {esc(account)}</title><style>"
+            "body{font:15px/1.5 system-ui,sans-serif;max-width:760px;margin:24px auto;color:#222}"
+            "article{border-bottom:1px solid #ddd;padding:10px 0}blockquote{margin:6px 0 6px 12px;white-space:normal}"
+            f".who{{margin:2px 0;color:#444}}</style></head><body><h1>{esc(title)}</h1><p>{esc(account)} · "
+            f"{len(rows)} item(s), saved {esc(_when(dt.datetime.now(dt.timezone.utc)))}</p>{note}{items}</body></html>")
+
+
+# --- the step --------------------------------------------------------------------------------------
+class BackupStep:
+    name = "backup"
+    title = "Save what the old account loses: notifications, private mentions, archive"
+    irreversible = False
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        baseline = attempt(ctx, lambda: self._follower_counts(ctx))
+        folder = _root(ctx) / FOLDER
+        if ctx.settings.skip_backup:
+            ctx.evidence.log.warning("backup.skipped")
+            return {"skipped": True, "baseline": baseline, "report": [
+                "Backup: skipped as asked (--skip-backup): nothing was saved; the old account's notifications "
+                "and private mentions will not be reachable after the move"]}
+        saved: list[dict[str, Any]] = []
+        report: list[str] = []
+        exported = ctx.result_of("export").get("files") or {}
+        if exported:
+            files = [os.path.relpath(Path(entry["path"]).resolve(), _root(ctx).resolve()) for entry in exported.values()]
+            saved.append({"what": "lists (CSV)", "count": len(files), "files": files})
+            report.append(SAVED + f"{len(files)} lists as CSV in {Path(exported[next(iter(exported))]['path']).parent}")
+        for column, label, rows in ((NotificationsColumn, "notifications", notification_rows),
+                                    (ConversationsColumn, "conversations", conversation_rows)):
+            entry = attempt(ctx, lambda column=column, label=label, rows=rows: self._column(ctx, column, label, rows))
+            saved.append(entry)
+            shown = "private mention conversation(s)" if label == "conversations" else "notification(s)"
+            line = (f"{entry['count']} {shown} in {folder / (label + '.json')} and .html "
+                    f"({len(entry['screenshots'])} screenshot(s))")
+            report.append(SAVED + line + ("" if entry["complete"] else "; the column did not load to its end"))
+        archive = self._archive(ctx)
+        if archive.get("file"):
+            saved.append({"what": "archive", "count": archive.get("entries"), "files": [archive["file"]]})
+        report.append(SAVED + archive["line"])
+        ctx.evidence.log.info("backup.done", saved=[s["what"] for s in saved], archive=archive.get("state"))
+        return {"skipped": False, "folder": str(folder), "saved": saved, "archive": archive, "baseline": baseline,
+                "report": report}
+
+    def verify(self, ctx: StepContext) -> bool:
+        result = ctx.result_of(self.name)
+        if result.get("skipped"):
+            return bool(ctx.settings.skip_backup)  # asked for a backup this time: make it now
+        root = _root(ctx)
+        return all((root / f).is_file() for item in result.get("saved", []) for f in item.get("files", []))
+
+    # --- follower counts right before the move -----------------------------------------------
+    def _follower_counts(self, ctx: StepContext) -> dict[str, Any]:
+        counts: dict[str, Any] = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        for role in (Role.OLD, Role.NEW):
+            account = ctx.accounts[role]
+            entity = PublicSide(ctx.page(role)).lookup(account, account.handle.username) or {}
+            counts[f"{role}_followers"] = entity.get("followers_count")
+        return counts
+
+    # --- notifications and conversations -------------------------------------------------------
+    def _column(self, ctx: StepContext, column_class: type[WebAppColumn], label: str, rows_of) -> dict[str, Any]:
+        old = ctx.accounts[Role.OLD]
+        column = view(ctx, Role.OLD, column_class)
+        root = _root(ctx)
+        shots: list[str] = []
+
+        def shoot(action: str) -> None:
+            file = ctx.evidence.screenshot(column.page, action, mask=column.masked())
+            if file is not None:
+                shots.append(str(Path(file).resolve().relative_to(root.resolve())))
+
+        def on_page(found: Collected) -> None:
+            ctx.person.progress(f"Saving {label}", len(found.items), None)
+            if found.pages <= SCREENSHOT_PAGES or found.pages % 10 == 0:
+                shoot(f"{label}-page-{found.pages}")
+
+        found = column.collect(on_page=on_page)
+        shoot(f"{label}-end")
+        files = [
+            _write(ctx.evidence.path(FOLDER, f"{label}.json"), json.dumps({
+                "account": str(old.handle), "column": column.PATH, "api": found.api, "complete": found.complete,
+                "pages": found.pages, "count": len(found.items), "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                "items": found.items, "accounts": found.accounts, "statuses": found.statuses}, indent=2, default=str)),
+            _write(ctx.evidence.path(FOLDER, f"{label}.html"), readable_page(
+                "Notifications" if label == "notifications" else "Private mentions", str(old.handle),
+                rows_of(found), found.complete)),
+        ]
+        ctx.evidence.log.info(f"backup.{label}", count=len(found.items), pages=found.pages, complete=found.complete)
+        return {"what": label, "count": len(found.items), "complete": found.complete, "screenshots": shots,
+                "files": [str(Path(p).resolve().relative_to(root.resolve())) for p in files] + shots}
+
+    # --- the archive ------------------------------------------------------------------------------
+    def _archive(self, ctx: StepContext) -> dict[str, Any]:
+        notes = ctx.notes.setdefault("archive", {})
+        page = view(ctx, Role.OLD, ExportPage)
+
+        def look() -> tuple[bool, list[ArchiveRow]]:
+            page.open()
+            return page.can_request_archive(), page.archives()
+
+        allowed, rows = attempt(ctx, look)
+        known = {row.id for row in rows}
+        asked_before = set(notes.get("rows_before", [])) if notes.get("requested") else None
+        ours = [row for row in rows if asked_before is not None and row.id not in asked_before]
+        if not ours and allowed:
+            # Written down first: a rerun finds the new row instead of asking again.
+            notes.update({"requested": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                          "rows_before": sorted(r for r in known if r)})
+            ctx.save_notes()
+
+            def ask_once() -> tuple[bool, list[ArchiveRow]]:
+                # A retry reads the page again first: after a refused form (422) the browser is on
+                # an error page, and after a lost answer the request may have got through.
+                now_allowed, now_rows = look()
+                if not now_allowed or any(row.id not in set(notes["rows_before"]) for row in now_rows):
+                    return now_allowed, now_rows
+                page.request_archive()
+                return look()
+
+            allowed, rows = attempt(ctx, ask_once)
+            screenshot(ctx, page, "archive-requested")
+            ours = [row for row in rows if row.id not in set(notes["rows_before"])]
+            ctx.evidence.log.info("backup.archive_requested", rows=len(rows))
+        elif not ours:
+            screenshot(ctx, page, "archive-cooldown")
+        if not rows:
+            return {"state": "not_offered", "line": "the archive: this server offers none on its export page"}
+
+        newest = (ours or rows)[0]
+        fresh = bool(ours)
+        next_allowed = _when(newest.next_allowed_at)
+        result: dict[str, Any] = {"state": "cooldown" if not fresh else "requested", "created_at": _when(newest.created_at),
+                                  "next_allowed_at": next_allowed, "page": page.url_for(page.PATH)}
+        if not newest.ready:
+            newest = self._wait_until_compiled(ctx, page, newest)
+        if newest is None or not newest.ready:
+            result["state"] = "compiling"
+            minutes = ctx.settings.archive_wait_seconds / 60
+            result["line"] = (f"the archive: requested, still compiling after {minutes:.0f} min; download it later "
+                              f"from {result['page']} (the old account can still sign in after the move)")
+            return result
+        target = ctx.evidence.path(FOLDER, f"archive-{newest.created_at:%Y%m%d-%H%M%S}.zip" if newest.created_at
+                                   else "archive.zip")
+        attempt(ctx, lambda: page.download_archive(newest, target))
+        os.chmod(target, 0o600)
+        entries = None
+        if zipfile.is_zipfile(target):
+            with zipfile.ZipFile(target) as archive:
+                entries = len(archive.namelist())
+        size = target.stat().st_size
+        result.update({"file": str(target.resolve().relative_to(_root(ctx).resolve())), "bytes": size,
+                       "entries": entries, "state": "downloaded" if fresh else "cooldown"})
+        if fresh:
+            result["line"] = (f"the archive (posts and media), requested now, in {target} ({size:,} bytes, "
+                              f"{entries} files); the server allows the next one from {next_allowed}")
+        else:
+            result["line"] = (f"the latest archive, made {result['created_at']}, in {target} ({size:,} bytes): a new "
+                              f"one is not allowed yet (one a week), the next from {next_allowed}; posts since "
+                              "then are not in it")
+        ctx.evidence.log.info("backup.archive_downloaded", bytes=size, entries=entries, fresh=fresh,
+                              next_allowed_at=next_allowed)
+        return result
+
+    def _wait_until_compiled(self, ctx: StepContext, page: ExportPage, row: ArchiveRow) -> ArchiveRow | None:
+        old = ctx.accounts[Role.OLD]
+
+        def read() -> ArchiveRow | None:
+            page.open()
+            return next((r for r in page.archives() if r.id == row.id), None)
+
+        def tell(state: tenacity.RetryCallState) -> None:
+            ctx.person.waiting(f"{old.handle.domain} to compile the archive", state.upcoming_sleep)
+
+        poll = retrying(ctx).copy(
+            retry=tenacity.retry_if_result(lambda r: r is not None and not r.ready) | retrying(ctx).retry,
+            wait=wait_retry_after(initial=1.0, maximum=30.0),
+            stop=tenacity.stop_after_delay(ctx.settings.archive_wait_seconds),
+            retry_error_callback=last_result,
+            before_sleep=tell,
+        )
+        return poll(playwright_errors_translated(read))

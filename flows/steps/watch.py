@@ -1,0 +1,126 @@
+"""`mastomove watch`: follow the followers moving to the new account, after the move.
+
+Each reading takes the new account's follower count (its server's public account data) against
+the number the old account had when it moved, the old account's remaining followers (they leave
+it as their servers process the move), and, when the new account requires approval, the follow
+requests waiting for it (the web app's Follow requests column: moved followers of a locked
+account arrive as requests). Done when every follower has arrived (or is waiting for approval),
+or when the old account has none left.
+
+The number the old account had comes from the migration run's folder (counted right before the
+move), else from the old account's migration page ("Past migrations": followers at the time of
+the move), which needs its sign-in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
+
+import tenacity
+
+from agent.errors import Stopped
+from agent.retry import wait_retry_after
+from agent.steps import Role, StepContext
+from flows.handles import same_acct
+from flows.pages.migration import MigrationPage
+from flows.pages.public import PublicSide
+from flows.pages.webapp import FollowRequestsColumn
+from flows.steps.common import attempt, last_result, playwright_errors_translated, retrying, view
+
+
+@dataclass
+class Reading:
+    at: str
+    followers: int | None  # the new account's followers now
+    arrived: int | None  # of them, arrived since the move
+    expected: int | None  # followers the old account had when it moved
+    old_followers: int | None  # still following the old account
+    pending: int | None  # follow requests waiting for the new account's approval (locked accounts)
+    moved: bool  # the old account redirects to the new one
+    percent: int | None
+
+    @property
+    def done(self) -> bool:
+        if self.expected is not None and self.arrived is not None:
+            return self.arrived + (self.pending or 0) >= self.expected
+        return self.moved and self.old_followers == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class FollowerWatch:
+    def __init__(self, ctx: StepContext, *, expected: int | None = None, new_before: int | None = None):
+        self.ctx = ctx
+        self.expected = expected
+        self.new_before = new_before or 0
+        self.locked: bool | None = None
+
+    def _entity(self, role: Role) -> dict[str, Any]:
+        account = self.ctx.accounts[role]
+        return PublicSide(self.ctx.page(role)).lookup(account, account.handle.username) or {}
+
+    def sign_ins_needed(self) -> list[Role]:
+        """Which accounts must be signed in: the old one when the run folder does not say how many
+        followers it had, the new one when it requires approval (its requests are private)."""
+        new_entity = attempt(self.ctx, lambda: self._entity(Role.NEW))
+        self.locked = bool(new_entity.get("locked"))
+        roles = [Role.OLD] if self.expected is None else []
+        return roles + ([Role.NEW] if self.locked else [])
+
+    def expected_from_migration_page(self) -> int | None:
+        def read() -> int | None:
+            page = view(self.ctx, Role.OLD, MigrationPage)
+            page.open()
+            counts = page.past_migration_followers()
+            return counts[0] if counts else None
+
+        self.expected = attempt(self.ctx, read)
+        return self.expected
+
+    def read(self) -> Reading:
+        new, old = self.ctx.accounts[Role.NEW], self.ctx.accounts[Role.OLD]
+        new_entity, old_entity = self._entity(Role.NEW), self._entity(Role.OLD)
+        moved = (old_entity.get("moved") or {}).get("acct") or ""
+        redirects = bool(moved) and same_acct(moved, new.handle, old.handle.domain)
+        followers = new_entity.get("followers_count")
+        arrived = max(0, followers - self.new_before) if followers is not None else None
+        pending = None
+        if self.locked:
+            pending = len(view(self.ctx, Role.NEW, FollowRequestsColumn).collect().items)
+        percent = None
+        if self.expected and arrived is not None:
+            percent = min(100, int(100 * (arrived + (pending or 0)) / self.expected))
+        elif self.expected == 0:
+            percent = 100
+        reading = Reading(at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), followers=followers,
+                          arrived=arrived, expected=self.expected, old_followers=old_entity.get("followers_count"),
+                          pending=pending, moved=redirects, percent=percent)
+        self.ctx.evidence.log.info("watch.reading", **reading.as_dict(), old=str(old.handle))
+        return reading
+
+    def watch(self, *, seconds: float, on_reading: Callable[[Reading], None]) -> Reading:
+        """Read until done or `seconds` have passed; each reading goes to `on_reading`."""
+        first = attempt(self.ctx, self.read)
+        on_reading(first)
+        if not first.moved:
+            raise Stopped(f"{self.ctx.accounts[Role.OLD].handle} does not redirect to "
+                          f"{self.ctx.accounts[Role.NEW].handle}: there is nothing to watch yet",
+                          hint="run `mastomove migrate` first")
+        if first.done or seconds <= 0:
+            return first
+
+        def read() -> Reading:
+            reading = self.read()
+            on_reading(reading)
+            return reading
+
+        poll = retrying(self.ctx).copy(
+            retry=tenacity.retry_if_result(lambda r: not r.done) | retrying(self.ctx).retry,
+            wait=wait_retry_after(initial=2.0, maximum=60.0),
+            stop=tenacity.stop_after_delay(seconds),
+            retry_error_callback=last_result,
+            before_sleep=None,
+        )
+        return poll(playwright_errors_translated(read))
