@@ -1,0 +1,174 @@
+"""Secrets: where a password could slip out, it does not.
+
+- A sign-in page that redirects to another origin gets nothing typed in (not even the e-mail):
+  UnsafeOrigin, exit 3, and the other site saw no form submitted and no keystroke.
+- A traced browser with two accounts pauses its trace around each account's secrets (the traced
+  migration of test_faults, with two-factor sign-in and a second sign-in after an expired session,
+  is scanned by the autouse check like every run).
+- Saved sessions are owner-only.
+- The scanner itself finds what it looks for (in logs, zipped traces, PNG metadata, terminal
+  output) and flags loose permissions, so a clean scan means something.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import struct
+import threading
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pyotp
+import pytest
+
+from fakes import FakeServer
+from harness import SMALL_SEED, run_agent
+from secrets_scan import PNG_SIGNATURE, leaks, otp_codes
+from servers import changes, snapshot
+
+pytestmark = pytest.mark.fixture_seed(**SMALL_SEED)
+
+# A sign-in form that reports every keystroke and every submission to the site that serves it.
+EVIL_FORM = b"""<!doctype html><html><body>
+<form id="new_user" action="/auth/sign_in" method="post">
+  <input type="email" name="user[email]" id="user_email">
+  <input type="password" name="user[password]" id="user_password">
+  <button type="submit">Log in</button>
+</form>
+<script>
+  for (const input of document.querySelectorAll('input')) {
+    input.addEventListener('input', () => fetch('/typed?field=' + encodeURIComponent(input.name), {method: 'POST'}));
+  }
+</script></body></html>"""
+
+
+def mastodon_lookalike(elsewhere: FakeServer, sign_in_path: str) -> FakeServer:
+    """Answers like a Mastodon server until the sign-in, which it sends to another origin."""
+    instance = json.dumps({"uri": "old.test", "domain": "old.test", "version": "4.3.0"}).encode()
+    account = json.dumps({"id": "1", "username": "alice", "acct": "alice"}).encode()
+    return FakeServer(routes={
+        "/api/v1/instance": lambda fake, r: (200, {"content-type": "application/json"}, instance),
+        "/api/v1/accounts/lookup": lambda fake, r: (200, {"content-type": "application/json"}, account),
+        "/auth/edit": lambda fake, r: (302, {"location": "/auth/sign_in"}, b""),
+        "/auth/sign_in": lambda fake, r: (302, {"location": elsewhere.url + sign_in_path}, b""),
+    })
+
+
+@pytest.mark.parametrize("sign_in_path", ["/auth/sign_in", "/users/sign_in"],
+                         ids=["same path elsewhere", "another path elsewhere"])
+def test_no_credential_is_typed_into_another_origin(mastodon, tmp_path, sign_in_path, figures):
+    elsewhere = FakeServer(host="127.0.0.4", default=lambda fake, r: (200, {}, EVIL_FORM))
+    lookalike = mastodon_lookalike(elsewhere, sign_in_path)
+    before = snapshot(mastodon)
+    try:
+        result = run_agent(mastodon, tmp_path / "run", "migrate", MASTOMOVE_OLD_URL=lookalike.url)
+    finally:
+        lookalike.close()
+        elsewhere.close()
+    figures.bad_input(refused_cleanly=result.code == 3)
+    assert result.code == 3, result.output[-3000:]
+    lines = [line for line in result.output.splitlines() if "which is not" in line]
+    assert len(lines) == 1 and elsewhere.url.split("//")[1] in lines[0], result.output[-3000:]
+    assert any(r.method == "GET" for r in elsewhere.requests), "the redirect was never followed"
+    assert [r for r in elsewhere.requests if r.method != "GET"] == [], \
+        f"the other site received {[(r.method, r.path) for r in elsewhere.requests if r.method != 'GET']}"
+    assert not changes(before, snapshot(mastodon))
+    assert result.state["outcome"]["status"] == "stopped"
+
+
+def test_a_traced_context_pauses_around_every_accounts_secrets(browser, tmp_path):
+    """Both accounts' browser contexts are traced; the secret typed into the first one (opened
+    before the second) stays out of its trace (the run folder's traces are what people share)."""
+    from agent.evidence import Evidence
+
+    evidence = Evidence(tmp_path / "run", screenshots=False)
+    contexts = {}
+    for role in ("old", "new"):
+        context = browser.new_context()
+        context.tracing.start(name=role, screenshots=True, snapshots=False, sources=False)
+        evidence.watch_tracing(context)
+        contexts[role] = context
+    secret = "hunter2-" + pyotp.random_base32()[:12]
+    for role, context in contexts.items():
+        page = context.new_page()
+        page.set_content('<form><input type="password" name="p"><button>go</button></form>')
+        with evidence.secret_entry(page):
+            page.fill("input[name=p]", secret)
+        page.fill("input[name=p]", "")  # a later action: its snapshot would hold the field's value
+        context.tracing.stop(path=str(evidence.path("trace", f"{role}.zip")))
+        context.close()
+    evidence.close()
+    found = leaks(tmp_path / "run", "", passwords=[secret])
+    assert [f for f in found if f.what == "password"] == [], found
+
+
+def test_saved_sessions_are_owner_only(browser_config, tmp_path):
+    from agent.browser import BrowserSession
+
+    target = tmp_path / "sessions" / "new-alice@new.test.json"
+
+    def keep_a_session() -> None:  # in a thread of its own: Playwright's sync API is per thread
+        session = BrowserSession(browser_config, run_dir=tmp_path / "run", session_files={})
+        try:
+            session.page("new").set_content("<p>signed in</p>")
+            session.save_session("new", target)
+        finally:
+            session.close()
+
+    worker = threading.Thread(target=keep_a_session)
+    worker.start()
+    worker.join(120)
+    assert target.is_file(), "no session was saved"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) & 0o077 == 0
+    assert not leaks(tmp_path / "run", "", passwords=["x" * 8], session_dir=target.parent)
+
+
+def _png_with_text(text: bytes) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x00")
+    return PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"tEXt", b"Comment\x00" + text) + \
+        chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def test_the_scanner_finds_what_it_looks_for(tmp_path):
+    password, otp_secret = "s3cret-Passw0rd", pyotp.random_base32()
+    now = pyotp.TOTP(otp_secret).now()
+    assert now in otp_codes([otp_secret], (time.time(), time.time()))
+    planted = {
+        "log.jsonl": json.dumps({"event": "sign_in", "value": password}).encode(),
+        "state.json": json.dumps({"otp": otp_secret.lower()}).encode(),
+        "summary.md": f"code {now} accepted".encode(),
+        "screenshots/001-sign-in.png": _png_with_text(password.encode()),
+    }
+    run_dir = tmp_path / "run"
+    for name, content in planted.items():
+        (run_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (run_dir / name).write_bytes(content)
+    (run_dir / "trace").mkdir()
+    with zipfile.ZipFile(run_dir / "trace" / "old.zip", "w") as archive:
+        archive.writestr("trace.trace", json.dumps({"method": "fill", "params": {"value": password}}))
+    os.chmod(run_dir, 0o755)
+    found = {(Path(f.where.split("!")[0]).name, f.what)
+             for f in leaks(run_dir, f"typed {password}", passwords=[password], otp_secrets=[otp_secret],
+                            between=(time.time() - 5, time.time()))}
+    assert ("log.jsonl", "password") in found
+    assert ("state.json", "OTP secret") in found
+    assert ("summary.md", "OTP code") in found
+    assert ("001-sign-in.png", "password") in found
+    assert ("old.zip", "password") in found
+    assert ("terminal output", "password") in found
+    assert any(what == "permissions" for _, what in found)
+    # and a clean folder is clean: pixels and timestamps are not codes
+    clean = tmp_path / "clean"
+    clean.mkdir(mode=0o700)
+    (clean / "log.jsonl").write_text(json.dumps({"timestamp": f"2026-01-01T00:00:00.{now}Z", "id": f"1{now}7",
+                                                 "startTime": float(f"{now}.25"), "duration_ms": int(now)}))
+    assert leaks(clean, "", passwords=[password], otp_secrets=[otp_secret],
+                 between=(time.time() - 5, time.time())) == []
