@@ -1,0 +1,163 @@
+"""Helpers of the end-to-end tests of the backup, the report, the watch, batches and traces:
+
+- `traced_migration`: one whole `mastomove migrate --trace` on a fresh seed, made once per
+  test session and shared by the tests that only read what it left (the report, the trace), with
+  the servers' state before and after it;
+- `Browserless`: a person's signed-in HTTP session, to do by hand what the agent is not under
+  test for (the alias and the move before `mastomove watch`);
+- `add_movers`: more accounts that move, through the fixtures' control endpoint;
+- `in_thread`: run agent code in-process beside pytest-playwright's browser.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import httpx
+
+from fixtures.pytest_plugin import TEST_SEED
+
+PROJECT = Path(__file__).resolve().parents[2]
+TOKEN = re.compile(r'name="authenticity_token" value="([^"]+)"')
+FAST = {  # the fixtures answer in seconds: no need to wait as long as on real servers
+    "MASTOMOVE_ALIAS_FIRST_WAIT_SECONDS": "1", "MASTOMOVE_ALIAS_WAIT_CAP_SECONDS": "5",
+    "MASTOMOVE_ALIAS_WAIT_SECONDS": "120", "MASTOMOVE_FOLLOWER_WATCH_SECONDS": "30",
+    "MASTOMOVE_ARCHIVE_WAIT_SECONDS": "60", "COLUMNS": "120",
+}
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MASTOMOVE_")}
+    env.update(FAST)
+    env.update(extra)
+    return env
+
+
+def account_env(cluster, run_dir: Path, **extra: str) -> dict[str, str]:
+    old, new = cluster.credentials["old"], cluster.credentials["new"]
+    env = clean_env(
+        MASTOMOVE_OLD_HANDLE=old.acct, MASTOMOVE_OLD_URL=cluster.old.url, MASTOMOVE_OLD_EMAIL=old.email,
+        MASTOMOVE_OLD_PASSWORD=old.password, MASTOMOVE_NEW_HANDLE=new.acct, MASTOMOVE_NEW_URL=cluster.new.url,
+        MASTOMOVE_NEW_EMAIL=new.email, MASTOMOVE_NEW_PASSWORD=new.password, MASTOMOVE_RUN_DIR=str(run_dir))
+    if old.otp_secret:
+        env["MASTOMOVE_OLD_OTP_SECRET"] = old.otp_secret
+    env.update(extra)
+    return env
+
+
+def mastomove(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "agent.cli", *args], cwd=PROJECT, env=env, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+# --- one traced migration per session --------------------------------------------------------------
+@dataclass
+class SharedRun:
+    code: int
+    output: str
+    run_dir: Path
+    before_old: dict[str, Any]
+    after_old: dict[str, Any]
+    after_new: dict[str, Any]
+    secrets: list[str]  # passwords and the TOTP secret used
+    otp_secret: str | None
+    announcement: str
+
+    def summary(self) -> dict[str, Any]:
+        return json.loads((self.run_dir / "summary.json").read_text())
+
+    def state(self) -> dict[str, Any]:
+        return json.loads((self.run_dir / "state.json").read_text())
+
+
+_SHARED: dict[str, SharedRun] = {}
+ANNOUNCEMENT = "Moving house: {old} is now {new}. Trace-visible marker 7f3a."
+
+
+def traced_migration(cluster, folder: Path) -> SharedRun:
+    """`mastomove migrate --trace --confirm-move` on a fresh seed (made once). No --video: Playwright
+    records videos with its own ffmpeg build, which `playwright install ffmpeg` downloads."""
+    if "run" in _SHARED:
+        return _SHARED["run"]
+    cluster.reset(seed=dict(TEST_SEED))
+    old, new = cluster.credentials["old"], cluster.credentials["new"]
+    before = cluster.old.state(account="alice")["account"]
+    run_dir = folder / "traced-run"
+    done = mastomove("migrate", "--confirm-move", new.acct, "--trace", "--announcement", ANNOUNCEMENT,
+                     env=account_env(cluster, run_dir))
+    cluster.wait_idle(30)
+    shared = SharedRun(
+        code=done.returncode, output=done.stdout + done.stderr, run_dir=run_dir, before_old=before,
+        after_old=cluster.old.state(account="alice")["account"], after_new=cluster.new.state(account="alice")["account"],
+        secrets=[s for s in (old.password, new.password, old.otp_secret) if s], otp_secret=old.otp_secret,
+        announcement=ANNOUNCEMENT.format(old=old.acct, new=new.acct))
+    _SHARED["run"] = shared
+    return shared
+
+
+def unzipped(zip_path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(zip_path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+# --- a person's hands, without a browser -----------------------------------------------------------
+class Browserless:
+    """A signed-in HTTP session on one account (the form posts a person's browser makes)."""
+
+    def __init__(self, cred, otp: str | None = None):
+        self.http = httpx.Client(base_url=cred.url, follow_redirects=False, timeout=30.0, trust_env=False)
+        form = self.http.get("/auth/sign_in").text
+        answer = self.http.post("/auth/sign_in", data={"authenticity_token": TOKEN.search(form).group(1),
+                                                       "user[email]": cred.email, "user[password]": cred.password})
+        if "otp-authentication-form" in answer.text:
+            answer = self.http.post("/auth/sign_in", data={"authenticity_token": TOKEN.search(answer.text).group(1),
+                                                           "user[otp_attempt]": otp or cred.otp()})
+        assert answer.status_code == 302, answer.text[:300]
+
+    def submit(self, page: str, action: str, data: dict[str, str]) -> httpx.Response:
+        token = TOKEN.search(self.http.get(page).text).group(1)
+        return self.http.post(action, data={"authenticity_token": token, **data})
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def move_by_hand(cluster) -> None:
+    """The alias on the new account, then the move on the old one, as a person does it."""
+    old, new = cluster.credentials["old"], cluster.credentials["new"]
+    on_new = Browserless(new)
+    answer = on_new.submit("/settings/aliases", "/settings/aliases", {"account_alias[acct]": old.acct})
+    assert answer.status_code == 302, answer.text[:300]
+    on_new.close()
+    on_old = Browserless(old, otp=old.recovery_codes[0])  # leaves this half-minute's code to the agent
+    answer = on_old.submit("/settings/migration", "/settings/migration",
+                           {"account_migration[acct]": new.acct, "account_migration[current_password]": old.password})
+    assert answer.status_code == 302, answer.text[:300]
+    on_old.close()
+
+
+# --- more people who move ---------------------------------------------------------------------------
+def add_movers(cluster, count: int, **options: int) -> list[dict[str, Any]]:
+    answer = httpx.post(f"{cluster.old.url}/_fixtures/movers", json={"count": count, **options}, timeout=60,
+                        trust_env=False)
+    answer.raise_for_status()
+    return answer.json()["movers"]
+
+
+T = TypeVar("T")
+
+
+def in_thread(action: Callable[[], T]) -> T:
+    """Run `action` in a thread of its own: the agent's browser uses Playwright's sync API, which
+    refuses a thread where another Playwright (pytest-playwright's, for other tests) already runs."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(action).result()
+

@@ -1,0 +1,92 @@
+"""`mastomove batch`: five accounts, a few at a time in one browser, one of which fails (a wrong
+password); the four others move all the same, the failed one changes nothing, and the batch
+leaves a run folder per account and one combined report."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from e2e_runs import add_movers, clean_env, mastomove
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def write_batch(folder: Path, movers: list[dict], wrong_password_for: str) -> tuple[Path, Path]:
+    accounts = folder / "accounts.csv"
+    with accounts.open("w", newline="") as out:
+        rows = csv.writer(out)
+        rows.writerow(["old_handle", "old_url", "old_email", "new_handle", "new_url", "new_email"])
+        for mover in movers:
+            old, new = mover["old"], mover["new"]
+            rows.writerow([f"{old['username']}@{old['domain']}", old["url"], old["email"],
+                           f"{new['username']}@{new['domain']}", new["url"], new["email"]])
+    secrets = {}
+    for mover in movers:
+        for side in ("old", "new"):
+            handle = f"{mover[side]['username']}@{mover[side]['domain']}"
+            secrets[handle] = {"password": mover[side]["password"] + ("-typo" if handle == wrong_password_for else "")}
+    secrets_file = folder / "secrets.json"
+    secrets_file.write_text(json.dumps(secrets))
+    os.chmod(secrets_file, 0o600)
+    return accounts, secrets_file
+
+
+def test_a_batch_of_five_with_one_failing_cleanly(mastodon, tmp_path):
+    movers = add_movers(mastodon, 5, follows=4, followers=2)
+    failing = movers[2]
+    failing_old = f"{failing['old']['username']}@{failing['old']['domain']}"
+    accounts, secrets = write_batch(tmp_path, movers, wrong_password_for=failing_old)
+    batch_dir = tmp_path / "batch"
+
+    # Profile, announcement, backup and the wait for followers are tested elsewhere: left out here.
+    done = mastomove("batch", str(accounts), "--secrets", str(secrets), "--parallel", "2", "--batch-dir",
+                     str(batch_dir), "--confirm-moves", "--skip-backup",
+                     env=clean_env(MASTOMOVE_FOLLOWER_WATCH_SECONDS="0", MASTOMOVE_POST_ANNOUNCEMENT="false",
+                                   MASTOMOVE_COPY_PROFILE="false"),
+                     timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode == 3, output  # the worst outcome: one account stopped before its move
+
+    results = {r["old"]: r for r in json.loads((batch_dir / "batch.json").read_text())["accounts"]}
+    assert len(results) == 5
+    for mover in movers:
+        name = mover["old"]["username"]
+        old = mastodon.old.state(account=name)["account"]
+        new = mastodon.new.state(account=name)["account"]
+        result = results[f"{name}@{mover['old']['domain']}"]
+        run_dir = Path(result["run_dir"])
+        started = json.loads((run_dir / "log.jsonl").read_text().splitlines()[0])
+        assert started["old"] == f"{name}@old.test"  # each account logs into its own folder
+        if mover is failing:
+            assert result["exit_code"] == 3 and result["outcome"] == "stopped", result
+            assert "refused the e-mail address and password" in result["message"]
+            # cleanly: nothing changed on either server
+            assert old["moved_to"] is None and old["migrations"] == []
+            assert new["aliases"] == [] and new["imports"] == [] and new["follows"] == []
+        else:
+            assert result["exit_code"] == 0 and result["outcome"] == "completed", result
+            assert old["moved_to"] == f"{name}@new.test"
+            assert {f["acct"] for f in old["follows"]} <= {f["acct"] for f in new["follows"]} | \
+                {f["acct"] for f in new["follow_requests"]}
+            assert (run_dir / "report.html").is_file()
+    # one browser for all: every account's contexts were opened in the same one
+    browsers = {json.loads((Path(r["run_dir"]) / "log.jsonl").read_text().splitlines()[0])["browser"]
+                for r in results.values()}
+    assert len(browsers) == 1 and next(iter(browsers)).startswith("http://127.0.0.1:")
+
+    report = (batch_dir / "report.html").read_text()
+    assert report.count("<tr data-account=") == 5 and "4 of 5 moved" in report
+
+
+def test_a_secrets_file_others_can_read_is_refused(mastodon, tmp_path):
+    movers = add_movers(mastodon, 1)
+    accounts, secrets = write_batch(tmp_path, movers, wrong_password_for="")
+    os.chmod(secrets, 0o644)
+    done = mastomove("batch", str(accounts), "--secrets", str(secrets), "--batch-dir", str(tmp_path / "b"),
+                     env=clean_env())
+    assert done.returncode == 2 and "chmod 600" in done.stdout + done.stderr
+    assert mastodon.new.state(account=movers[0]["new"]["username"])["account"]["aliases"] == []
