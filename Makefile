@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test serve reliability bench clean
+.PHONY: setup demo test serve reliability bench check-ui clean
 
 setup: $(STAMP)
 	@$(PY) -m agent.provision
@@ -22,8 +22,17 @@ demo: setup
 test: setup
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
+reliability: setup
+	@$(PY) tests/reliability/report.py
+
+bench: setup
+	@$(PY) -m bench
+
+check-ui: setup
+	@$(VENV)/bin/mastomove check-ui $(CHECK_ARGS)
+
 serve: setup
 	@$(PY) -m fixtures serve
 
 clean:
-	rm -rf $(VENV) runs test-results .pytest_cache
+	rm -rf $(VENV) runs test-results check-ui-results .pytest_cache

@@ -1,0 +1,1 @@
+"""Benchmarks of mastomove: `python -m bench` (see bench/run.py)."""

@@ -1,0 +1,694 @@
+"""`python -m bench [--quick] [--only floor,scaling,...]`: how fast a migration is, how its cost grows,
+and how close the agent is to the floor. Prints tables and writes bench/results.json.
+
+Sections (each measured within this one invocation; compared runs are back to back):
+  floor     the agent (real CLI, screenshots at every step) against bench/floor.py, interleaved
+  scaling   100, 1,000, 10,000 follows: wall time without the server's processing, memory, run folder
+  evidence  screenshots off / on / full-page / trace on
+  polling   Mastodon-paced imports: how the agent waits (backoff, not fixed sleeps)
+  cold      `mastomove --help` and `mastomove plan`: time to first output
+  batch     10 accounts at concurrency 1, 2, 4 (accounts per minute)
+  csv       peak memory of the CSV handling (tracemalloc) against one parsed copy of the file
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bench import runner, world
+from bench.procmon import TreeMonitor
+
+STEPS = ["startup", "sign_in", "profile", "announce", "export", "imports", "alias", "preflight", "move", "verify",
+         "shutdown"]
+SECTIONS = ["cold", "csv", "floor", "scaling", "evidence", "polling", "batch"]
+RESULTS = Path(__file__).resolve().parent / "results.json"
+# Fixed waits in the code that do not wait on the server's processing, and why they are fixed.
+NOT_SERVER_WAITS = {
+    "flows/steps/sign_in.py": "waits for the next TOTP time step: the clock, not the server",
+    "agent/watchalong.py": "the opt-in watch-along mode pauses on purpose for a person watching",
+}
+
+
+# --- small helpers ---------------------------------------------------------------------------
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def median(values: list[float]) -> float:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else 0.0
+
+
+def table(headers: list[str], rows: list[list[Any]]) -> str:
+    def cell(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:.2f}"
+        return "" if value is None else str(value)
+
+    text = [[cell(v) for v in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in text)) if text else len(h) for i, h in enumerate(headers)]
+    line = lambda cells: "| " + " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))) + " |"  # noqa: E731
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, text)])
+
+
+def load_average() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem_gb = round(kb / 1024 / 1024, 1)
+    except (OSError, StopIteration):
+        pass
+    chromium = runner.launch_args().get("executable_path") or "Playwright's Chromium"
+    version = ""
+    try:
+        version = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from importlib.metadata import version as pkg_version
+
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": mem_gb, "os": platform.platform(),
+            "python": platform.python_version(), "playwright": pkg_version("playwright"), "browser": version or chromium,
+            "load_average_at_start": load_average()}
+
+
+def fmt_mb(n_bytes: int) -> float:
+    return round(n_bytes / 1024 / 1024, 1)
+
+
+def summary(result: dict[str, Any]) -> dict[str, Any]:
+    """The figures of one run worth keeping (the rest stays in the run's own files)."""
+    keep = ("who", "code", "wall_s", "cpu_s", "active_s", "server_wait_s", "steps", "waits", "screenshots", "memory",
+            "playwright", "first_output_s", "sleeps", "wait_for_timeouts", "warnings", "output_tail")
+    out = {k: result[k] for k in keep if k in result}
+    if "run_folder" in result:
+        out["run_folder_mb"] = fmt_mb(result["run_folder"].get("bytes", 0))
+        out["run_folder_files"] = result["run_folder"].get("files", 0)
+        out["run_folder_by_folder_mb"] = {k: fmt_mb(v) for k, v in result["run_folder"].get("by_folder", {}).items()}
+    calls = result.get("calls", {})
+    out["calls_per_step"] = {step: sum(v[0] for v in apis.values()) for step, apis in calls.items()}
+    out["page_loads_per_step"] = {step: sum(apis.get(name, [0])[0] for name in ("goto", "reload"))
+                                  for step, apis in calls.items()}
+    return out
+
+
+def calls_time(result: dict[str, Any], step: str, exclude: str = "") -> float:
+    """Seconds the run spent in Playwright calls during `step` (the floor's sleeps are not calls)."""
+    return sum(total for api, (_, total) in result.get("calls", {}).get(step, {}).items() if api != exclude)
+
+
+def ok(result: dict[str, Any]) -> bool:
+    return result.get("code") == 0
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.quick = args.quick
+        self.tmp = Path(tempfile.mkdtemp(prefix="mastomove-bench-"))
+        self.results: dict[str, Any] = {}
+        self.cluster = None
+        self.counter = 0
+
+    # --- the cluster --------------------------------------------------------------------------
+    def fresh(self, follows: int, config: dict[str, Any] | None = None):
+        if self.cluster is None:
+            self.cluster = world.start_cluster(follows, config)
+        world.reset(self.cluster, follows, config)
+        return self.cluster
+
+    def run_dir(self, label: str) -> Path:
+        self.counter += 1
+        return self.tmp / f"{self.counter:02d}-{label}"
+
+    @property
+    def common_args(self) -> tuple[str, ...]:
+        """`--skip-backup` where the agent has a backup step (saving the old account's notifications,
+        private mentions and archive before the move), unless --with-backup: the floor has no
+        such step, so the comparison leaves it out of both."""
+        return ("--skip-backup",) if runner.agent_has_backup() and not self.args.with_backup else ()
+
+    def agent(self, label: str, follows: int, *args: str, config: dict[str, Any] | None = None, **env: str) -> dict:
+        cluster = self.fresh(follows, config)
+        result = runner.run_agent(cluster, self.run_dir(f"agent-{label}"), *self.common_args, *args, **env)
+        result["migrated"] = runner.check_migrated(cluster)["moved_to"] is not None
+        if not ok(result):
+            say(f"  ! agent run {label} exited {result['code']}: {result['output_tail'][-600:]}")
+        return result
+
+    def floor(self, label: str, follows: int) -> dict:
+        cluster = self.fresh(follows)
+        result = runner.run_floor(cluster, self.run_dir(f"floor-{label}"))
+        result["migrated"] = runner.check_migrated(cluster)["moved_to"] is not None
+        if not ok(result):
+            say(f"  ! floor run {label} exited {result['code']}: {result['output_tail'][-600:]}")
+        return result
+
+    def close(self) -> None:
+        if self.cluster is not None:
+            self.cluster.stop()
+        if not self.args.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # --- sections ---------------------------------------------------------------------------
+    def section_floor(self) -> None:
+        follows = 200 if self.quick else 1000
+        pairs = 1 if self.quick else 3
+        say(f"\n## Agent against the floor: {follows} follows, screenshots at every step ({pairs} pair(s), interleaved)")
+        agents, floors = [], []
+        for index in range(pairs):
+            first, second = ("floor", "agent") if index % 2 == 0 else ("agent", "floor")
+            for who in (first, second):
+                run = self.floor(f"{follows}-{index}", follows) if who == "floor" else self.agent(f"{follows}-{index}", follows)
+                (floors if who == "floor" else agents).append(run)
+                say(f"  {who:5} run {index + 1}: {run['wall_s']:.1f} s wall, {run['active_s']:.1f} s without server waits,"
+                    f" {run['cpu_s']:.1f} s CPU (exit {run['code']}, load {load_average()[0]})")
+        good = [(a, f) for a, f in zip(agents, floors) if ok(a) and ok(f)]
+        if not good:
+            say("  no pair where both the agent and the floor completed: no ratio")
+            self.results["floor"] = {"follows": follows, "pairs": 0,
+                                     "runs": {"agent": [summary(a) for a in agents], "floor": [summary(f) for f in floors]}}
+            return
+        ratios = [a["active_s"] / f["active_s"] for a, f in good]
+        wall_ratios = [a["wall_s"] / f["wall_s"] for a, f in good]
+        per_step = []
+        for step in STEPS:
+            agent_s = median([runner.step_active(a, step) for a, _ in good])
+            floor_s = median([runner.step_active(f, step) for _, f in good])
+            shots = median([a.get("screenshots", {}).get(step, {}).get("s", 0.0) for a, _ in good])
+            n_shots = median([a.get("screenshots", {}).get(step, {}).get("count", 0) for a, _ in good])
+            agent_calls = median([sum(v[0] for v in a.get("calls", {}).get(step, {}).values()) for a, _ in good])
+            floor_calls = median([sum(v[0] for v in f.get("calls", {}).get(step, {}).values()) for _, f in good])
+            agent_wait = median([sum(a["waits"].get(step, {}).values()) for a, _ in good])
+            floor_wait = median([sum(f["waits"].get(step, {}).values()) for _, f in good])
+            agent_page = median([calls_time(a, step, exclude="screenshot") for a, _ in good])
+            floor_page = median([calls_time(f, step, exclude="screenshot") for _, f in good])
+            per_step.append({
+                "step": step, "agent_s": agent_s, "floor_s": floor_s, "overhead_s": agent_s - floor_s,
+                "agent_page_s": agent_page, "floor_page_s": floor_page,
+                "ratio": agent_s / floor_s if floor_s > 0.05 else None, "screenshots": n_shots, "screenshots_s": shots,
+                "agent_calls": agent_calls, "floor_calls": floor_calls,
+                "agent_server_wait_s": agent_wait, "floor_server_wait_s": floor_wait,
+            })
+        self.results["floor"] = {
+            "follows": follows, "pairs": len(good), "ratio_active": median(ratios), "ratio_active_all": ratios,
+            "ratio_wall": median(wall_ratios),
+            # CPU seconds of the whole process tree (Python, Playwright's driver, Chromium): the work
+            # done, which depends much less than wall time on how busy the machine is
+            "ratio_cpu": median([a["cpu_s"] / f["cpu_s"] for a, f in good]),
+            "agent_cpu_s": median([a["cpu_s"] for a, _ in good]),
+            "floor_cpu_s": median([f["cpu_s"] for _, f in good]),
+            "agent_active_s": median([a["active_s"] for a, _ in good]),
+            "floor_active_s": median([f["active_s"] for _, f in good]),
+            "agent_wall_s": median([a["wall_s"] for a, _ in good]),
+            "floor_wall_s": median([f["wall_s"] for _, f in good]),
+            "agent_server_wait_s": median([a["server_wait_s"] for a, _ in good]),
+            "floor_server_wait_s": median([f["server_wait_s"] for _, f in good]),
+            "per_step": per_step,
+            "runs": {"agent": [summary(a) for a in agents], "floor": [summary(f) for f in floors]},
+        }
+        say(table(["step", "agent s", "floor s", "overhead s", "ratio", "shots", "in shots s", "browser calls a/f",
+                   "in calls s a/f", "server wait s a/f"],
+                  [[p["step"], p["agent_s"], p["floor_s"], p["overhead_s"],
+                    f"{p['ratio']:.2f}x" if p["ratio"] else "-", int(p["screenshots"]), p["screenshots_s"],
+                    f"{int(p['agent_calls'])}/{int(p['floor_calls'])}",
+                    f"{p['agent_page_s']:.2f}/{p['floor_page_s']:.2f}",
+                    f"{p['agent_server_wait_s']:.2f}/{p['floor_server_wait_s']:.2f}"] for p in per_step]))
+        # where the overhead goes: screenshots, more browser calls (checks, reads), everything else
+        # (the agent's own Python: start-up imports, state file, log); server waits are out of both
+        shots_total = sum(p["screenshots_s"] for p in per_step)
+        page_extra = sum(p["agent_page_s"] - p["floor_page_s"] for p in per_step) - sum(
+            p["agent_server_wait_s"] - p["floor_server_wait_s"] for p in per_step)
+        overhead = self.results["floor"]["agent_active_s"] - self.results["floor"]["floor_active_s"]
+        self.results["floor"]["overhead_split"] = {
+            "total_s": overhead, "screenshots_s": shots_total, "more_browser_calls_s": page_extra,
+            "rest_s": overhead - shots_total - page_extra}
+        f = self.results["floor"]
+        say(f"  total without server waits: agent {f['agent_active_s']:.2f} s, floor {f['floor_active_s']:.2f} s "
+            f"-> {f['ratio_active']:.2f}x (per pair: {', '.join(f'{r:.2f}' for r in ratios)}); "
+            f"wall {f['agent_wall_s']:.1f} s vs {f['floor_wall_s']:.1f} s -> {f['ratio_wall']:.2f}x; "
+            f"CPU {f['agent_cpu_s']:.1f} s vs {f['floor_cpu_s']:.1f} s -> {f['ratio_cpu']:.2f}x")
+        split = f["overhead_split"]
+        say(f"  the agent's {split['total_s']:.2f} s over the floor: screenshots {split['screenshots_s']:.2f} s, "
+            f"more browser calls (checks, re-reads) ~{split['more_browser_calls_s']:.2f} s, "
+            f"the rest (Python start-up, state file, log, ...) ~{split['rest_s']:.2f} s")
+
+    def section_scaling(self) -> None:
+        sizes = self.args.sizes or ([100, 1000] if self.quick else [100, 1000, 10000])
+        say(f"\n## Scaling with the account's size ({', '.join(map(str, sizes))} follows; lists, blocks, mutes along)")
+        rows = []
+        for follows in sizes:
+            run = self.agent(f"scale-{follows}", follows)
+            cluster = self.cluster
+            rows.append({"follows": follows, "ok": ok(run), "counts": cluster.counts, "wall_s": run["wall_s"],
+                         "active_s": run["active_s"], "server_wait_s": run["server_wait_s"],
+                         "python_peak_mb": run["memory"]["python_peak_mb"], "driver_peak_mb": run["memory"]["driver_peak_mb"],
+                         "browser_peak_mb": run["memory"]["browser_peak_mb"], "cpu_s": run.get("cpu_s"),
+                         "cpu_s_by_process": run["memory"].get("cpu_s"),
+                         "run_folder_mb": fmt_mb(run["run_folder"].get("bytes", 0)),
+                         "exports_mb": fmt_mb(run["run_folder"].get("by_folder", {}).get("exports", 0)),
+                         "screenshots_mb": fmt_mb(run["run_folder"].get("by_folder", {}).get("screenshots", 0)),
+                         "run": summary(run)})
+            say(f"  {follows:>6} follows: {run['wall_s']:.1f} s wall, {run['active_s']:.1f} s without server waits, "
+                f"agent {run['memory']['python_peak_mb']} MB (exit {run['code']})")
+        growth = []
+        good = [row for row in rows if row["ok"]]
+        for small, big in zip(good, good[1:]):
+            n = big["follows"] / small["follows"]
+            growth.append({
+                "from": small["follows"], "to": big["follows"], "size_x": n,
+                "time_x": big["active_s"] / small["active_s"],
+                "cpu_x": big["cpu_s"] / small["cpu_s"] if small.get("cpu_s") else None,
+                "agent_memory_x": big["python_peak_mb"] / small["python_peak_mb"],
+                # marginal cost per 1,000 follows over this interval
+                "s_per_1000": (big["active_s"] - small["active_s"]) / (big["follows"] - small["follows"]) * 1000,
+                "agent_mb_per_1000": (big["python_peak_mb"] - small["python_peak_mb"]) / (big["follows"] - small["follows"]) * 1000,
+            })
+        self.results["scaling"] = {"sizes": rows, "growth": growth}
+        say(table(["follows", "wall s", "no-server s", "server wait s", "CPU s", "agent MB", "driver MB", "browser MB",
+                   "run folder MB", "of which exports MB"],
+                  [[r["follows"], r["wall_s"], r["active_s"], r["server_wait_s"], r["cpu_s"], r["python_peak_mb"],
+                    r["driver_peak_mb"], r["browser_peak_mb"], r["run_folder_mb"], r["exports_mb"]] for r in rows]))
+        say(table(["follows", "size x", "time x", "CPU x", "agent memory x", "s per 1,000 follows", "agent MB per 1,000"],
+                  [[f"{g['from']}->{g['to']}", g["size_x"], g["time_x"], g["cpu_x"], g["agent_memory_x"],
+                    g["s_per_1000"], g["agent_mb_per_1000"]] for g in growth]))
+
+    def section_evidence(self) -> None:
+        follows = 100 if self.quick else 1000
+        say(f"\n## The cost of evidence ({follows} follows)")
+        variants = [("screenshots off", {"MASTOMOVE_SCREENSHOTS": "false"}, ()),
+                    ("screenshots on", {}, ()),
+                    ("full-page screenshots", {"MASTOMOVE_FULL_PAGE_SCREENSHOTS": "true"}, ()),
+                    ("screenshots on + trace", {}, ("--trace",))]
+        rows = []
+        for label, env, args in variants:
+            run = self.agent(label.replace(" ", "-"), follows, *args, **env)
+            shots = sum(v["count"] for v in run.get("screenshots", {}).values())
+            shot_s = sum(v["s"] for v in run.get("screenshots", {}).values())
+            rows.append({"variant": label, "ok": ok(run), "wall_s": run["wall_s"], "active_s": run["active_s"],
+                         "cpu_s": run["cpu_s"],
+                         "screenshots": shots, "screenshots_s": shot_s,
+                         "run_folder_mb": fmt_mb(run["run_folder"].get("bytes", 0)),
+                         "browser_peak_mb": run["memory"]["browser_peak_mb"], "python_peak_mb": run["memory"]["python_peak_mb"],
+                         "run": summary(run)})
+        base, base_cpu = rows[0]["active_s"], rows[0]["cpu_s"]
+        for row in rows:
+            row["vs_off"] = row["active_s"] / base if base else None
+            row["cpu_vs_off"] = row["cpu_s"] / base_cpu if base_cpu else None
+        self.results["evidence"] = rows
+        say(table(["variant", "no-server s", "vs off", "CPU s", "CPU vs off", "screenshots", "in screenshot() s",
+                   "run folder MB", "browser MB"],
+                  [[r["variant"], r["active_s"], f"{r['vs_off']:.2f}x", r["cpu_s"], f"{r['cpu_vs_off']:.2f}x",
+                    r["screenshots"], r["screenshots_s"], r["run_folder_mb"], r["browser_peak_mb"]] for r in rows]))
+
+    def section_polling(self) -> None:
+        follows = 1000
+        say(f"\n## Waiting on the server: imports at Mastodon's pace (100 rows per 0.5 s), {follows} follows")
+        run = self.agent("paced", follows, config=world.PACED_JOBS)
+        imports = self.cluster.new.account("alice", include=["imports"]).get("imports", [])
+        jobs = {job["list"]: job for job in self.server_jobs(run, imports)}
+        waits = []
+        for wait in run.get("import_waits", []):
+            job = jobs.get(wait["list"], {})
+            waited = wait["end"] - wait["start"]
+            waits.append({"list": wait["list"], "rows": job.get("rows"), "server_s": job.get("processing_s"),
+                          "agent_wait_s": waited, "latency_s": waited - job["processing_s"] if job else None,
+                          "sleeps": wait["sleeps"]})
+        # backoff: within one wait, each sleep longer than the one before (jitter aside)
+        sequences = [w["sleeps"] for w in waits if len(w["sleeps"]) >= 2]
+        backoff = bool(sequences) and all(seq[-1] > seq[0] and all(b >= a * 0.9 for a, b in zip(seq, seq[1:]))
+                                          for seq in sequences)
+        fixed = self.static_sleeps()
+        job_s = sum(w["server_s"] or 0.0 for w in waits)
+        wait_s = sum(w["agent_wait_s"] for w in waits)
+        self.results["polling"] = {"follows": follows, "ok": ok(run), "waits": waits, "backoff": backoff,
+                                   "backoff_sequences": len(sequences), "sleeps_by_site": run.get("sleeps", {}),
+                                   "wait_for_timeouts": run.get("wait_for_timeouts", []), "static_scan": fixed,
+                                   "imports_server_processing_s": job_s, "imports_agent_wait_s": wait_s,
+                                   "latency_s": wait_s - job_s, "run": summary(run)}
+        say(table(["list", "rows", "server s", "agent waited s", "latency s", "sleeps between polls (s)"],
+                  [[w["list"], w["rows"], w["server_s"], w["agent_wait_s"], w["latency_s"],
+                    ", ".join(f"{x:.1f}" for x in w["sleeps"]) or "-"] for w in waits]))
+        say(f"  the server worked {job_s:.1f} s on the imports; the agent saw them finished {wait_s - job_s:+.1f} s later "
+            f"in all (the price of backing off: the first sleep is 1 s plus up to 1 s of jitter)")
+        say(f"  backoff within a wait: {'yes' if backoff else 'NO'} ({len(sequences)} wait(s) with 2+ sleeps); "
+            f"other sleeps: " + (", ".join(f"{site} x{info['count']}" for site, info in run.get("sleeps", {}).items()
+                                          if "imports.py" not in site) or "none"))
+        for item in fixed:
+            say(f"  fixed wait in the code: {item}")
+
+    def server_jobs(self, run: dict[str, Any], imports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each import job's own time on the server: from the agent's confirming it (log) to the
+        job's finished_at (the server's state)."""
+        confirmed = run.get("confirmed_at", {})
+        jobs = []
+        for item in imports:
+            kind = {"following": "follows", "lists": "lists", "blocking": "blocks", "muting": "mutes",
+                    "domain_blocking": "domain_blocks", "bookmarks": "bookmarks"}.get(item["type"], item["type"])
+            start = confirmed.get(kind)
+            end = item.get("finished_at")
+            if start and end:
+                end_t = datetime.fromisoformat(end.replace("Z", "+00:00")).timestamp()
+                jobs.append({"list": kind, "rows": item.get("total"), "processing_s": max(0.0, end_t - start)})
+        return jobs
+
+    @staticmethod
+    def static_sleeps() -> list[str]:
+        """Fixed sleeps in agent/ and flows/: `time.sleep(<number>)`, `wait_for_timeout(`, `wait_fixed(`."""
+        project = world.PROJECT
+        found = []
+        pattern = re.compile(r"time\.sleep\(\s*[\d.]+\s*\)|wait_for_timeout\(|wait_fixed\(")
+        for folder in ("agent", "flows"):
+            for path in sorted((project / folder).rglob("*.py")):
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                    if pattern.search(line) and "allow-sleep" not in line:
+                        found.append(f"{path.relative_to(project)}:{number}: {line.strip()}")
+        return found
+
+    def section_cold(self) -> None:
+        say("\n## Cold start")
+        exe = Path(sys.executable).parent / "mastomove"
+        command = [str(exe)] if exe.exists() else [sys.executable, "-m", "agent.cli"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MASTOMOVE_")}
+        env["COLUMNS"] = "120"
+        tries = 3 if self.quick else 7
+        help_first, help_total, help_cpu = [], [], []
+        for _ in range(tries):
+            first, total, _, cpu = timed_first_output([*command, "--help"], env)
+            help_first.append(first)
+            help_total.append(total)
+            help_cpu.append(cpu)
+        imports = subprocess.run([sys.executable, "-X", "importtime", "-m", "agent.cli", "--help"], cwd=world.PROJECT,
+                                 env=env, capture_output=True, text=True).stderr
+        heavy = sorted({m for m in ("playwright", "flows", "fixtures", "markdown_it", "pygments")
+                        if re.search(rf"\|\s+{m}(\.|\s*$)", imports, re.M)})
+        cluster = self.fresh(100)
+        plan_dir = self.run_dir("plan")
+        plan_env = world.agent_env(cluster, plan_dir)
+        plan_first, plan_total, code, plan_cpu = timed_first_output([*command, "plan"], plan_env)
+        self.results["cold_start"] = {"help_first_output_s": median(help_first), "help_total_s": median(help_total),
+                                      "help_cpu_s": median(help_cpu), "help_tries": help_first,
+                                      "modules_imported_by_help": heavy,
+                                      "plan_first_output_s": plan_first, "plan_total_s": plan_total,
+                                      "plan_cpu_s_python": plan_cpu, "plan_exit": code}
+        say(table(["command", "first output s", "total s", "CPU s", "note"], [
+            ["mastomove --help", median(help_first), median(help_total), median(help_cpu),
+             f"median of {tries}; heavy imports: {', '.join(heavy) or 'none'}"],
+            ["mastomove plan", plan_first, plan_total, plan_cpu,
+             f"signs in to both accounts, reads them, then prints; exit {code}"],
+        ]))
+
+    def section_batch(self) -> None:
+        accounts = 3 if self.quick else 10
+        levels = [1, 3] if self.quick else [1, 2, 4]
+        follows = 100
+        mode = "command" if runner.has_batch_command() else "processes"
+        if mode == "command":
+            probe = world.start_cluster(follows)
+            try:
+                if runner.add_movers(probe, 1, follows) is None:
+                    mode = "processes"
+            finally:
+                probe.stop()
+        say(f"\n## Many accounts: {accounts} accounts of {follows} follows at concurrency {', '.join(map(str, levels))}")
+        if mode == "command":
+            say("  `mastomove batch` (one browser, a context per account) on one cluster seeded with "
+                f"{accounts} movers")
+            rows = self.batch_command(accounts, levels, follows)
+        else:
+            say("  (no `mastomove batch`, or the fixtures cannot seed several movers: each account is its own "
+                "`mastomove migrate` process on its own cluster, all clusters served from this process)")
+            rows = self.batch_processes(accounts, levels, follows)
+        base = rows[0]["accounts_per_minute"] if rows and rows[0]["accounts_per_minute"] else None
+        for row in rows:
+            row["speedup"] = row["accounts_per_minute"] / base if base else None
+        self.results["batch"] = {"mode": mode, "accounts": accounts, "follows": follows, "levels": rows}
+        say(table(["concurrency", "migrated", "wall s", "accounts/min", "speed-up", "CPU s", "browser launches",
+                   "contexts", "peak browsers MB"],
+                  [[r["concurrency"], f"{r['migrated']}/{r['accounts']}", r["wall_s"], r["accounts_per_minute"],
+                    f"{r['speedup']:.2f}x" if r["speedup"] else "-", r["cpu_s"], r["browser_launches"], r["contexts"],
+                    round(r["peak_browsers_mb"])] for r in rows]))
+
+    def batch_processes(self, accounts: int, levels: list[int], follows: int) -> list[dict[str, Any]]:
+        clusters = [world.start_cluster(follows) for _ in range(accounts)]
+        rows = []
+        try:
+            for level in levels:
+                for cluster in clusters:
+                    world.reset(cluster, follows)
+                results: list[dict[str, Any]] = []
+                lock = threading.Lock()
+                dirs = [self.run_dir(f"batch-c{level}-{index}") for index in range(accounts)]
+
+                def one(index: int) -> None:
+                    # one sampler for the whole batch (below), not one per agent
+                    run = runner.run_agent(clusters[index], dirs[index], *self.common_args, monitor=False)
+                    run["migrated"] = runner.check_migrated(clusters[index])["moved_to"] is not None
+                    with lock:
+                        results.append(run)
+
+                started = time.perf_counter()
+                with TreeMonitor(os.getpid(), interval=0.5) as monitor, ThreadPoolExecutor(level) as pool:
+                    list(pool.map(one, range(accounts)))
+                wall = time.perf_counter() - started
+                done = sum(1 for r in results if ok(r) and r["migrated"])
+                rows.append({"concurrency": level, "accounts": accounts, "migrated": done, "wall_s": wall,
+                             "accounts_per_minute": done / wall * 60, "cpu_s": sum(r["cpu_s"] for r in results),
+                             "mean_account_wall_s": statistics.mean(r["wall_s"] for r in results),
+                             "server_wait_s_sum": sum(r["server_wait_s"] for r in results),
+                             "peak_browsers_mb": monitor.stats.browser_peak_kb / 1024,
+                             "peak_drivers_mb": monitor.stats.driver_peak_kb / 1024,
+                             "browser_launches": sum(r["playwright"].get("browser_launches") or 0 for r in results),
+                             "contexts": sum(r["playwright"].get("contexts") or 0 for r in results),
+                             "load_average": load_average()})
+                say(f"  concurrency {level}: {done}/{accounts} migrated in {wall:.1f} s -> "
+                    f"{rows[-1]['accounts_per_minute']:.1f} accounts/min")
+        finally:
+            for cluster in clusters:
+                cluster.stop()
+        return rows
+
+    def batch_command(self, accounts: int, levels: list[int], follows: int) -> list[dict[str, Any]]:
+        rows = []
+        for level in levels:
+            cluster = self.fresh(follows)
+            movers = runner.add_movers(cluster, accounts, follows) or []
+            folder = self.run_dir(f"batch-c{level}")
+            run = runner.run_batch(cluster, movers, folder, level, *self.common_args)
+            done = sum(1 for mover in movers if runner.check_migrated(cluster, mover["old"]["username"])["moved_to"])
+            rows.append({"concurrency": level, "accounts": len(movers), "migrated": done, "wall_s": run["wall_s"],
+                         "accounts_per_minute": done / run["wall_s"] * 60, "cpu_s": run["cpu_s"],
+                         "code": run["code"], "peak_browsers_mb": run["memory"]["browser_peak_mb"],
+                         "peak_drivers_mb": run["memory"]["driver_peak_mb"],
+                         "agent_python_peak_mb": run["memory"]["python_peak_mb"],
+                         "browser_launches": run["playwright"].get("browser_launches"),
+                         "contexts": run["playwright"].get("contexts"),
+                         "browser_main_processes_seen": run["memory"].get("browser_launches_seen"),
+                         "run_folder_mb": fmt_mb(run["run_folder"].get("bytes", 0)),
+                         "output_tail": run.get("output_tail", ""), "load_average": load_average()})
+            say(f"  concurrency {level}: {done}/{len(movers)} migrated in {run['wall_s']:.1f} s -> "
+                f"{rows[-1]['accounts_per_minute']:.1f} accounts/min (exit {run['code']})")
+            if run["code"] and run.get("output_tail"):
+                say("    " + run["output_tail"][-400:].replace("\n", "\n    "))
+        return rows
+
+    def section_csv(self) -> None:
+        """Peak Python memory of the agent's CSV handling, against one parsed copy of the file."""
+        from flows import csv_formats
+        from flows.csv_formats import FOLLOWS
+
+        n = 10_000
+        say(f"\n## CSV handling: peak memory for a {n:,}-row follows.csv (tracemalloc)")
+        text = "Account address,Show boosts,Notify on new posts,Languages\n" + "".join(
+            f"user{i}@remote{i % 50}.example,{'true' if i % 3 else 'false'},false,{'en' if i % 7 == 0 else ''}\n"
+            for i in range(n))
+        lists_text = "".join(f"List {i % 6},user{i}@remote{i % 50}.example\n" for i in range(n))
+
+        def peak(fn) -> int:
+            tracemalloc.start()
+            try:
+                tracemalloc.reset_peak()
+                result = fn()
+                _, top = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+            del result
+            return top
+
+        one_copy = peak(lambda: [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))])
+        measured = {
+            "count_rows (export step)": peak(lambda: csv_formats.count_rows(text)),
+            "accounts (follow-request check)": peak(lambda: csv_formats.accounts(FOLLOWS, text)),
+            "list_names (export step)": peak(lambda: csv_formats.list_names(lists_text)),
+        }
+        rows = [{"function": name, "peak_mb": fmt_mb(value), "copies": value / one_copy} for name, value in measured.items()]
+        self.results["csv"] = {"rows": n, "one_parsed_copy_mb": fmt_mb(one_copy), "file_mb": fmt_mb(len(text)),
+                               "functions": rows, "max_copies": max(r["copies"] for r in rows)}
+        say(table(["function", "peak MB", "parsed copies"],
+                  [["one parsed copy of the file", fmt_mb(one_copy), "1.00"]]
+                  + [[r["function"], r["peak_mb"], f"{r['copies']:.2f}"] for r in rows]))
+
+    # --- targets ----------------------------------------------------------------------------
+    def targets(self) -> list[dict[str, Any]]:
+        r = self.results
+        found = []
+
+        def add(name: str, measured: str, passed: bool | None, note: str = "") -> None:
+            found.append({"target": name, "measured": measured, "pass": passed, "note": note})
+
+        if r.get("floor", {}).get("pairs"):
+            f = r["floor"]
+            worst = max((p for p in f["per_step"] if p["step"] not in ("startup", "shutdown")),
+                        key=lambda p: p["overhead_s"])
+            add(f"agent within 1.25x of the floor ({f['follows']} follows, screenshots on)",
+                f"{f['ratio_active']:.2f}x ({f['agent_active_s']:.1f} s vs {f['floor_active_s']:.1f} s without server "
+                f"waits, median of {f['pairs']} pair(s)); CPU {f['ratio_cpu']:.2f}x",
+                f["ratio_active"] <= 1.25, f"worst step: {worst['step']} +{worst['overhead_s']:.2f} s")
+        if "scaling" in r and r["scaling"]["growth"]:
+            last = r["scaling"]["growth"][-1]
+            add("wall time grows no faster than linearly",
+                f"{last['from']}->{last['to']} follows ({last['size_x']:.0f}x): time {last['time_x']:.2f}x",
+                last["time_x"] <= last["size_x"] * 1.1 and all(g["time_x"] <= g["size_x"] * 1.1 for g in r["scaling"]["growth"]))
+            add("agent memory grows no faster than linearly",
+                f"{last['from']}->{last['to']} follows: agent memory {last['agent_memory_x']:.2f}x",
+                all(g["agent_memory_x"] <= g["size_x"] * 1.1 for g in r["scaling"]["growth"]))
+        if "csv" in r:
+            add("a CSV's parsed rows held at most once", f"at most {r['csv']['max_copies']:.2f} parsed copies",
+                r["csv"]["max_copies"] <= 1.2)
+        if "polling" in r:
+            p = r["polling"]
+            server_waits = [s for s in p["static_scan"] if not any(known in s for known in NOT_SERVER_WAITS)]
+            add("waits on the server by polling with backoff, not fixed sleeps",
+                f"backoff in {p['backoff_sequences']} import wait(s): {'yes' if p['backoff'] else 'no'}; "
+                f"fixed sleeps on server work in the code: {len(server_waits)}",
+                p["backoff"] and not server_waits,
+                "; ".join(server_waits) or "fixed waits that are not on the server: " + "; ".join(
+                    f"{where} ({why})" for where, why in NOT_SERVER_WAITS.items()
+                    if any(where in s for s in p["static_scan"])))
+        if "help_first_output_s" in r.get("cold_start", {}):
+            c = r["cold_start"]
+            add("`mastomove --help` under 0.3 s", f"{c['help_first_output_s']:.3f} s to first output",
+                c["help_first_output_s"] < 0.3,
+                f"CPU {c['help_cpu_s']:.2f} s (about its wall time on an idle machine); of playwright, flows, "
+                f"fixtures, markdown_it, pygments it imports: " + (", ".join(c["modules_imported_by_help"]) or "none"))
+        counted = [run for section in ("floor",) for run in r.get(section, {}).get("runs", {}).get("agent", [])]
+        counted += [row["run"] for row in r.get("scaling", {}).get("sizes", [])]
+        if counted:
+            launches = {run["playwright"].get("browser_launches") for run in counted}
+            contexts = {run["playwright"].get("contexts") for run in counted}
+            drivers = {run["playwright"].get("driver_starts") for run in counted}
+            seen = {run["memory"].get("browser_launches_seen") for run in counted}
+            add("Chromium launched once per run, one context per account",
+                f"migrate: launches {sorted(launches)}, contexts {sorted(contexts)} (2 accounts), Playwright drivers "
+                f"{sorted(drivers)}, Chromium main processes seen {sorted(seen)}",
+                launches == {1} and contexts == {2})
+        batch = r.get("batch", {})
+        if batch.get("mode") == "command":
+            levels = batch["levels"]
+            add("`mastomove batch`: Chromium launched once, one context per account",
+                "; ".join(f"parallel {row['concurrency']}: {row['browser_launches']} launch(es), {row['contexts']} "
+                          f"contexts for {row['accounts']} accounts" for row in levels),
+                all(row["browser_launches"] == (1 if row["concurrency"] > 1 else row["accounts"])
+                    and row["contexts"] == 2 * row["accounts"] for row in levels),
+                "two contexts per account (its old and its new server); --parallel 1 runs the accounts one "
+                "after the other, each with a browser of its own (no DevTools port open), by design")
+        return found
+
+    def run(self) -> None:
+        only = self.args.only or SECTIONS
+        self.results["machine"] = machine()
+        self.results["started"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.results["quick"] = self.quick
+        self.results["agent_args"] = list(self.common_args)
+        started = time.perf_counter()
+        say(f"mastomove benchmarks{' (quick)' if self.quick else ''} on {self.results['machine']['cpu']} "
+            f"({self.results['machine']['cores']} cores), load {self.results['machine']['load_average_at_start']}")
+        if self.common_args:
+            say("The agent runs with --skip-backup: its backup step has no counterpart in the floor "
+                "(--with-backup includes it).")
+        try:
+            for name in SECTIONS:
+                if name in only:
+                    getattr(self, f"section_{name}")()
+        finally:
+            self.close()
+        agent_runs = [run for run in self.results.get("floor", {}).get("runs", {}).get("agent", []) if ok(run)]
+        if agent_runs:
+            first = median([run.get("first_output_s") for run in agent_runs])
+            self.results.setdefault("cold_start", {})["migrate_first_output_s"] = first
+            say(f"\n`mastomove migrate` printed its first line (the run folder) {first:.2f} s after it started "
+                f"(median of the floor section's agent runs)")
+        self.results["targets"] = self.targets()
+        self.results["seconds"] = round(time.perf_counter() - started, 1)
+        self.results["machine"]["load_average_at_end"] = load_average()
+        say("\n## Targets")
+        say(table(["target", "measured", "holds", "note"],
+                  [[t["target"], t["measured"], {True: "yes", False: "NO", None: "?"}[t["pass"]], t["note"][:90]]
+                   for t in self.results["targets"]]))
+        out = Path(self.args.out)
+        out.write_text(json.dumps(self.results, indent=1, default=str) + "\n", encoding="utf-8")
+        say(f"\nWritten {out} ({self.results['seconds']:.0f} s).")
+
+
+def timed_first_output(command: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
+    """(seconds to the first byte of output, seconds to exit, exit code, CPU seconds used). The CPU
+    time (user + system, from the kernel) hardly depends on how busy the machine is: on an idle
+    machine the wall time of a command this short is about its CPU time."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=world.PROJECT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    proc.stdout.read(1)
+    first = time.perf_counter() - started
+    proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    total = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return first, total, proc.returncode, usage.ru_utime + usage.ru_stime
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one repetition: a smoke test of the harness")
+    parser.add_argument("--only", type=lambda s: [x.strip() for x in s.split(",") if x.strip()],
+                        help=f"comma-separated sections: {', '.join(SECTIONS)}")
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="follow counts for scaling")
+    parser.add_argument("--out", default=str(RESULTS), help="where the JSON goes (default bench/results.json)")
+    parser.add_argument("--keep", action="store_true", help="keep the run folders (printed path)")
+    parser.add_argument("--with-backup", action="store_true",
+                        help="let the agent run its backup step (left out by default: the floor has none)")
+    args = parser.parse_args(argv)
+    bench = Bench(args)
+    if args.keep:
+        say(f"run folders: {bench.tmp}")
+    bench.run()
+    return 0
