@@ -25,10 +25,11 @@ def _wait_for(state: RetryCallState, fallback: tenacity.wait.wait_base) -> float
 
 
 class wait_retry_after(tenacity.wait.wait_base):
-    """Honour a 429's Retry-After; otherwise back off exponentially with jitter."""
+    """Honour a 429's Retry-After; otherwise back off exponentially with jitter (at most the first
+    wait, so that a short first wait stays short)."""
 
     def __init__(self, initial: float = 1.0, maximum: float = 30.0):
-        self.fallback = tenacity.wait_exponential_jitter(initial=initial, max=maximum)
+        self.fallback = tenacity.wait_exponential_jitter(multiplier=initial, max=maximum, jitter=min(1.0, initial))
 
     def __call__(self, state: RetryCallState) -> float:
         return _wait_for(state, self.fallback)

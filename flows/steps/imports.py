@@ -144,12 +144,17 @@ class ImportsStep:
         confirmation.confirm()
         notes["state"] = "confirmed"
         ctx.save_notes()
-        screenshot(ctx, confirmation, f"{kind.name}-confirmed")
+        # No screenshot here: the imports list is shot once the row has finished (evidence of the
+        # outcome); the confirmation page above is the evidence of what was sent.
         ctx.evidence.log.info("imports.confirmed", list=kind.name, import_id=confirmation.import_id)
 
     def _wait_until_finished(self, ctx: StepContext, page: ImportsPage, kind: ListKind, import_id: str) -> ImportRow | None:
+        # Confirming lands on the imports list: its first reading needs no reload.
+        loaded = [page.on(page.PATH)]
+
         def read_row() -> ImportRow | None:
-            page.open()
+            if not (loaded and loaded.pop()):
+                page.open()
             row = page.row(import_id)
             if row is not None and row.total is not None:
                 ctx.person.progress(f"Importing {kind.name}", (row.imported or 0) + row.failures, row.total)
@@ -160,7 +165,7 @@ class ImportsStep:
 
         poll = retrying(ctx).copy(
             retry=tenacity.retry_if_result(still_running) | retrying(ctx).retry,
-            wait=wait_retry_after(initial=1.0, maximum=30.0),
+            wait=wait_retry_after(initial=0.25, maximum=30.0),  # small lists finish in a second
             stop=tenacity.stop_after_delay(ctx.settings.import_timeout_seconds),
             retry_error_callback=last_result,
             before_sleep=None,

@@ -93,7 +93,9 @@ class VerifyStep:
             retry_error_callback=last_result,
             before_sleep=None,
         )
-        last = watch(playwright_errors_translated(count)) if ctx.settings.follower_watch_seconds > 0 else first
+        arrived = first is not None and expected is not None and first >= expected
+        watching = ctx.settings.follower_watch_seconds > 0 and not arrived
+        last = watch(playwright_errors_translated(count)) if watching else first
         ctx.evidence.log.info("verify.followers", at_start=first, at_end=last, expected=expected)
         of = f" of the {expected} the old account had" if expected is not None else ""
         line = f"Verify: {new.handle} has {last if last is not None else 'an unknown number of'} follower(s){of}"

@@ -90,7 +90,7 @@ def test_the_report_lists_every_step_with_screenshots_and_verified_counts(migrat
         assert "done" in shown["text"], step.name
         assert shown["files"] == logged.get(step.name, []) and shown["files"], step.name
         for image in shown["images"]:
-            assert image["src"].startswith("data:image/") and image["data-full"].startswith("data:image/png;base64,")
+            assert image["src"].startswith("data:image/png;base64,") and "zoom" in image["class"]
     # self-contained: nothing is loaded from anywhere else
     assert all(src.startswith("data:") for src in page.loads), [s for s in page.loads if not s.startswith("data:")]
 
