@@ -1,9 +1,11 @@
 """`mastomove demo`: local imitation Mastodon servers, and a whole migration between them."""
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Mapping
 
 from pydantic import SecretStr
 
@@ -46,3 +48,20 @@ def demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: in
         return run_migration(settings, person=ConsolePerson(confirm_move=new.acct))
     finally:
         cluster.stop()
+
+
+def cluster_environment(cluster: Any, *, base: Mapping[str, str] | None = None, otp: bool = True) -> dict[str, str]:
+    """The documented MASTOMOVE_* variables for a local cluster's seeded accounts, on top of `base`
+    (default: this process's environment, without MASTOMOVE_* variables of its own). For running
+    the real command against the local servers: the tests, the benchmarks, scripts."""
+    old, new = cluster.credentials["old"], cluster.credentials["new"]
+    env = {k: v for k, v in (os.environ if base is None else base).items() if not k.startswith("MASTOMOVE_")}
+    env.update({
+        "MASTOMOVE_OLD_HANDLE": old.acct, "MASTOMOVE_OLD_URL": cluster.old.url,
+        "MASTOMOVE_OLD_EMAIL": old.email, "MASTOMOVE_OLD_PASSWORD": old.password,
+        "MASTOMOVE_NEW_HANDLE": new.acct, "MASTOMOVE_NEW_URL": cluster.new.url,
+        "MASTOMOVE_NEW_EMAIL": new.email, "MASTOMOVE_NEW_PASSWORD": new.password,
+    })
+    if otp and old.otp_secret:
+        env["MASTOMOVE_OLD_OTP_SECRET"] = old.otp_secret
+    return env

@@ -2,9 +2,10 @@
 a given size, and the environment the agent (or the floor) is given for it."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
+
+from agent.demo import cluster_environment
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -56,19 +57,11 @@ def reset(cluster, follows: int, config: dict[str, Any] | None = None) -> dict[s
 
 def agent_env(cluster, run_dir: Path, **overrides: str) -> dict[str, str]:
     """The documented MASTOMOVE_* variables for the seeded accounts (as tests/e2e does)."""
-    old, new = cluster.credentials["old"], cluster.credentials["new"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MASTOMOVE_")}
-    env.update({
-        "MASTOMOVE_OLD_HANDLE": old.acct, "MASTOMOVE_OLD_URL": cluster.old.url,
-        "MASTOMOVE_OLD_EMAIL": old.email, "MASTOMOVE_OLD_PASSWORD": old.password,
-        "MASTOMOVE_NEW_HANDLE": new.acct, "MASTOMOVE_NEW_URL": cluster.new.url,
-        "MASTOMOVE_NEW_EMAIL": new.email, "MASTOMOVE_NEW_PASSWORD": new.password,
+    return {
+        **cluster_environment(cluster),
         "MASTOMOVE_RUN_DIR": str(run_dir),
         "MASTOMOVE_ALIAS_FIRST_WAIT_SECONDS": "1", "MASTOMOVE_ALIAS_WAIT_CAP_SECONDS": "5",
         "MASTOMOVE_ALIAS_WAIT_SECONDS": "120", "MASTOMOVE_FOLLOWER_WATCH_SECONDS": "20",
         "COLUMNS": "120", "PYTHONUNBUFFERED": "1",
-    })
-    if old.otp_secret:
-        env["MASTOMOVE_OLD_OTP_SECRET"] = old.otp_secret
-    env.update(overrides)
-    return env
+        **overrides,
+    }

@@ -4,7 +4,6 @@ from fixtures.breaks (a rewriting proxy in front of the old instance). Outcomes 
 run's JUnit XML and report, and the servers' own state."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from agent.demo import cluster_environment
 
 PROJECT = Path(__file__).resolve().parents[2]
 # Pages here answer in well under a second even on a busy machine: a check that waits 15 s has met
@@ -62,18 +63,11 @@ def read_junit(path: Path) -> dict[str, Case]:
 def check_env(cluster, **overrides: str) -> dict[str, str]:
     """The documented MASTOMOVE_* settings: the old account is the one under test, the new one the
     account that is not its alias (and the destination with --destructive)."""
-    old, new = cluster.credentials["old"], cluster.credentials["new"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MASTOMOVE_")}
-    env.update({
-        "MASTOMOVE_OLD_HANDLE": old.acct, "MASTOMOVE_OLD_URL": cluster.old.url,
-        "MASTOMOVE_OLD_EMAIL": old.email, "MASTOMOVE_OLD_PASSWORD": old.password,
-        "MASTOMOVE_NEW_HANDLE": new.acct, "MASTOMOVE_NEW_URL": cluster.new.url,
-        "COLUMNS": "120",
-    })
-    if old.otp_secret:
-        env["MASTOMOVE_OLD_OTP_SECRET"] = old.otp_secret
-    env.update(overrides)
-    return env
+    env = cluster_environment(cluster)
+    # Without --destructive the suite signs in only as the account under test.
+    for name in ("MASTOMOVE_NEW_EMAIL", "MASTOMOVE_NEW_PASSWORD"):
+        env.pop(name)
+    return {**env, "COLUMNS": "120", **overrides}
 
 
 @pytest.fixture

@@ -2,13 +2,14 @@
 the fixture cluster running in the test process. Outcomes are read from the servers' state."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from agent.demo import cluster_environment
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -26,23 +27,15 @@ class AgentRun:
 
 def agent_env(cluster, run_dir: Path, **overrides: str) -> dict[str, str]:
     """The documented MASTOMOVE_* variables for the seeded accounts."""
-    old, new = cluster.credentials["old"], cluster.credentials["new"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MASTOMOVE_")}
-    env.update({
-        "MASTOMOVE_OLD_HANDLE": old.acct, "MASTOMOVE_OLD_URL": cluster.old.url,
-        "MASTOMOVE_OLD_EMAIL": old.email, "MASTOMOVE_OLD_PASSWORD": old.password,
-        "MASTOMOVE_NEW_HANDLE": new.acct, "MASTOMOVE_NEW_URL": cluster.new.url,
-        "MASTOMOVE_NEW_EMAIL": new.email, "MASTOMOVE_NEW_PASSWORD": new.password,
+    return {
+        **cluster_environment(cluster),
         "MASTOMOVE_RUN_DIR": str(run_dir),
         # test speed: the alias and the followers show up within seconds here
         "MASTOMOVE_ALIAS_FIRST_WAIT_SECONDS": "1", "MASTOMOVE_ALIAS_WAIT_CAP_SECONDS": "5",
         "MASTOMOVE_ALIAS_WAIT_SECONDS": "120", "MASTOMOVE_FOLLOWER_WATCH_SECONDS": "30",
         "COLUMNS": "120",
-    })
-    if old.otp_secret:
-        env["MASTOMOVE_OLD_OTP_SECRET"] = old.otp_secret
-    env.update(overrides)
-    return env
+        **overrides,
+    }
 
 
 @pytest.fixture

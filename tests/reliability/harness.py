@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from agent.demo import cluster_environment
+
 PROJECT = Path(__file__).resolve().parents[2]
 
 # Small enough that a whole migration is quick, big enough that every list has rows to lose.
@@ -102,20 +104,13 @@ def use_registry(registry: Registry | None) -> None:
 def agent_env(cluster, run_dir: Path, *, otp: bool = True, session_dir: Path | None = None,
               **overrides: str) -> dict[str, str]:
     """The documented MASTOMOVE_* variables for the seeded accounts of `cluster`."""
-    old, new = cluster.credentials["old"], cluster.credentials["new"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MASTOMOVE_")}
-    env.update({
-        "MASTOMOVE_OLD_HANDLE": old.acct, "MASTOMOVE_OLD_URL": cluster.old.url,
-        "MASTOMOVE_OLD_EMAIL": old.email, "MASTOMOVE_OLD_PASSWORD": old.password,
-        "MASTOMOVE_NEW_HANDLE": new.acct, "MASTOMOVE_NEW_URL": cluster.new.url,
-        "MASTOMOVE_NEW_EMAIL": new.email, "MASTOMOVE_NEW_PASSWORD": new.password,
+    env = {
+        **cluster_environment(cluster, otp=otp),
         "MASTOMOVE_RUN_DIR": str(run_dir),
         "MASTOMOVE_SESSION_DIR": str(session_dir or run_dir.parent / "sessions"),
         **FAST,
-    })
-    if otp and old.otp_secret:
-        env["MASTOMOVE_OLD_OTP_SECRET"] = old.otp_secret
-    env.update(overrides)
+        **overrides,
+    }
     return {k: v for k, v in env.items() if v is not None}
 
 
