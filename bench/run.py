@@ -359,7 +359,7 @@ class Bench:
                   [[w["list"], w["rows"], w["server_s"], w["agent_wait_s"], w["latency_s"],
                     ", ".join(f"{x:.1f}" for x in w["sleeps"]) or "-"] for w in waits]))
         say(f"  the server worked {job_s:.1f} s on the imports; the agent saw them finished {wait_s - job_s:+.1f} s later "
-            f"in all (the price of backing off: the first sleep is 1 s plus up to 1 s of jitter)")
+            f"in all (the price of backing off: each wait doubles, from 0.25 s plus as much jitter)")
         say(f"  backoff within a wait: {'yes' if backoff else 'NO'} ({len(sequences)} wait(s) with 2+ sleeps); "
             f"other sleeps: " + (", ".join(f"{site} x{info['count']}" for site, info in run.get("sleeps", {}).items()
                                           if "imports.py" not in site) or "none"))
