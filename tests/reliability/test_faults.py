@@ -1,7 +1,8 @@
 """Faults at every step: each kind the fixtures inject (5xx, dropped connections, responses slower
-than the timeouts, 429 with Retry-After, expired sessions, rejected CSRF tokens) armed on every
-step of one migration at once, and on each import (the upload of one list, the confirmation of
-the next). Three migrations (two kinds each), each on its own cluster, run in the background.
+than the timeouts, 429 with Retry-After, expired sessions, rejected CSRF tokens, and answers lost
+after the server did the work) armed on every step of one migration at once, and on each import
+(the upload of one list, the confirmation of the next). Four migrations, each on its own cluster,
+run in the background.
 
 Each must end completed, or stopped with one clear line and a resumable state, after which a
 rerun completes; the servers' fault tables prove every fault was hit; the servers' state proves
@@ -50,7 +51,10 @@ WRITES: dict[str, list[tuple[str, str, str | None]]] = {
     "move": [("old", "/settings/migration", "POST")],
 }
 # Steps a kind cannot reach: export and verify send no form, so no CSRF token can be refused.
-NOT_APPLICABLE = {"csrf": ("export", "verify")}
+NOT_APPLICABLE = {"csrf": ("export", "verify"), "drop_after": ("export", "verify")}
+# Kinds that meet a step at the form it sends rather than at the first page it reads. A lost
+# answer to a form is the hard case: the server did it, the agent must find that out, not redo it.
+AT_WRITES = ("csrf", "drop_after")
 # Each import is two POSTs to the new server: the upload, then the confirmation.
 IMPORT_POSTS = ("new", "/settings/imports", "POST")
 IMPORT_LISTS = [kind.name for kind in IMPORT_ORDER]
@@ -85,6 +89,7 @@ GROUPS = [
     Group("status+drop", ("status", "drop"), trace=True, expire_old_session_with_2fa=True, weight=5),
     Group("slow+rate_limit", ("slow", "rate_limit"), short_timeouts=True, screenshots=False, weight=9),
     Group("csrf+sign_out", ("csrf", "sign_out"), screenshots=False, two_factor=False, weight=10),
+    Group("drop_after", ("drop_after",), screenshots=False, weight=6),
 ]
 STATUSES = (500, 502, 503)
 
@@ -93,7 +98,7 @@ def targets(kind: str, step: str) -> list[tuple[str, str, str | None, int]]:
     """(instance, path, method, requests to let through first) for `kind` at `step`."""
     if step in NOT_APPLICABLE.get(kind, ()):
         return []
-    if kind == "csrf":
+    if kind in AT_WRITES:
         return [(i, p, m, 0) for i, p, m in WRITES.get(step, [])]
     if kind == "sign_out" and step == "sign_in":
         # Before signing in there is no session to lose: expire the one just made, at the first
