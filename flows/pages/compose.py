@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 from playwright.sync_api import expect
 
-from agent.errors import SessionExpired, Stopped
+from agent.errors import FormRejected, SessionExpired, Stopped
 from flows.pages.base import MastodonPage, network_errors, raise_for_status
 
 if TYPE_CHECKING:
@@ -67,6 +67,10 @@ class ComposePage(MastodonPage):
                 reason = response.json().get("error", "")
             except Exception:  # noqa: BLE001 - the body is only for the message
                 reason = ""
+            if response.status == 422 and not reason:
+                # The API states why it refuses a status; a bare 422 is a rejected security token.
+                raise FormRejected("The server rejected the post's security token (HTTP 422)",
+                                   hint="the compose page is reloaded and the post sent again")
             raise Stopped(f"The new server refused the announcement (HTTP {response.status}) {reason}".strip(),
                           hint="shorten MASTOMOVE_ANNOUNCEMENT or turn the announcement off")
         return response.json()
