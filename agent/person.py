@@ -94,7 +94,7 @@ class ConsolePerson:
                                      border_style="cyan"))
         self.console.print(Panel(
             "The next step moves your followers and turns the old account into a redirect.\n"
-            "After it, the old account's notifications and direct messages are no longer usable,\n"
+            "After it, the old account's notifications and direct messages are no longer usable "
             + ("(the copies listed above stay in the run folder), " if saved else
                "and [bold]no copy of them was saved[/bold], ")
             + "and you cannot move again for 30 days.",
