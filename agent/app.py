@@ -1,6 +1,7 @@
 """What the commands do, once their flags are Settings: set up the run, run it, say how it ended."""
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import threading
@@ -145,17 +146,38 @@ def _report(run: Run) -> Path | None:
         return None
 
 
+class _Stops:
+    """`with stops:` ends a command's block on Ctrl-C or a MastomoveError, says the error in one line,
+    and keeps the exit code in `stops.code` (None while nothing stopped)."""
+
+    def __init__(self, person: ConsolePerson):
+        self.person = person
+        self.code: int | None = None
+
+    def __enter__(self) -> "_Stops":
+        return self
+
+    def __exit__(self, kind, error, _traceback) -> bool:
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            self.code = int(ExitCode.INTERRUPTED)
+            return True
+        if isinstance(error, MastomoveError):
+            self.person.say(f"[red]{error}[/red]")
+            self.code = int(error.exit_code)
+            return True
+        return False
+
+
 def run_plan(settings: Settings, *, person: ConsolePerson | None = None) -> int:
     from flows.plan import migration_plan
 
     person = person or ConsolePerson()
-    try:
+    with _Stops(person) as stops:
         run = _prepare(settings, person, sub="plan")
-    except MastomoveError as error:
-        person.say(f"[red]{error}[/red]")
-        return int(error.exit_code)
+    if stops.code is not None:
+        return stops.code
     plan = migration_plan()
-    try:
+    with _Stops(person) as stops, contextlib.closing(run):
         for role in Role:
             run.ctx.current_step = "sign_in"
             run.evidence.begin_step("plan")
@@ -165,14 +187,11 @@ def run_plan(settings: Settings, *, person: ConsolePerson | None = None) -> int:
         person.say("[bold]What migrate would do[/bold]")
         for line in report.get("report", []):
             person.say(f"  • {line}")
+        if report.get("stops"):
+            person.say("[yellow]migrate would stop before the move until this is fixed.[/yellow]")
+            return int(ExitCode.STOPPED_BEFORE_MOVE)
         return int(ExitCode.OK)
-    except KeyboardInterrupt:
-        return int(ExitCode.INTERRUPTED)
-    except MastomoveError as error:
-        person.say(f"[red]{error}[/red]")
-        return int(error.exit_code)
-    finally:
-        run.close()
+    return stops.code
 
 
 def run_login(settings: Settings, role: Role, *, timeout_s: float = 600,
@@ -182,15 +201,14 @@ def run_login(settings: Settings, role: Role, *, timeout_s: float = 600,
     from flows.steps.sign_in import sign_in_by_person
 
     person = person or ConsolePerson()
-    try:
+    with _Stops(person) as stops:
         accounts = accounts_for(settings.model_copy(update={"headed": True}), need_password=False)
-    except MastomoveError as error:
-        person.say(f"[red]{error}[/red]")
-        return int(error.exit_code)
+    if stops.code is not None:
+        return stops.code
     settings = settings.model_copy(update={"headed": True, "run_dir": (settings.run_dir or default_run_dir(accounts)) / "login",
                                            "watch_along": bool(settings.watch_along)})  # the person clicks here
     run = Run(settings, accounts, person, settings.run_dir)
-    try:
+    with _Stops(person) as stops, contextlib.closing(run):
         run.evidence.begin_step(f"login-{role}")
         run.ctx.current_step = "login"
         sign_in_by_person(run.ctx, role, timeout_s=timeout_s)
@@ -199,13 +217,7 @@ def run_login(settings: Settings, role: Role, *, timeout_s: float = 600,
         person.say(f"Signed in. The session is kept in {target} (readable only by you); "
                    "later runs use it until it expires. Delete the file to forget it.")
         return int(ExitCode.OK)
-    except KeyboardInterrupt:
-        return int(ExitCode.INTERRUPTED)
-    except MastomoveError as error:
-        person.say(f"[red]{error}[/red]")
-        return int(error.exit_code)
-    finally:
-        run.close()
+    return stops.code
 
 
 def write_summary(run: Run, runner: Any, outcome: str, message: str | None, seconds: float) -> Path:
@@ -318,13 +330,12 @@ def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | Non
 
     person = person or ConsolePerson()
     _sigterm_as_interrupt()
-    try:
+    with _Stops(person) as stops:
         accounts = accounts_for(settings, need_password=False)
         main_dir = settings.run_dir or default_run_dir(accounts)
         run = Run(settings, accounts, person, main_dir / "watch")
-    except MastomoveError as error:
-        person.say(f"[red]{error}[/red]")
-        return int(error.exit_code)
+    if stops.code is not None:
+        return stops.code
     expected, new_before = _baseline(main_dir)
     readings_file = run.evidence.path("readings.json")
     history = _read_json(readings_file) or []
@@ -342,7 +353,7 @@ def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | Non
         if reading.pending:
             person.say(f"  {reading.pending} of them wait for your approval: {accounts[Role.NEW].url}/follow_requests")
 
-    try:
+    with _Stops(person) as stops, contextlib.closing(run):
         run.evidence.begin_step("watch")
         run.ctx.current_step = "watch"
         watcher = FollowerWatch(run.ctx, expected=expected, new_before=new_before)
@@ -360,14 +371,9 @@ def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | Non
                    + (f": {watcher.expected} expected" if watcher.expected is not None else "")
                    + f" (at most {minutes:g} min; run again any time)")
         last = watcher.watch(seconds=minutes * 60, on_reading=keep)
-    except KeyboardInterrupt:
-        return int(ExitCode.INTERRUPTED)
-    except MastomoveError as error:
-        person.say(f"[red]{error}[/red]")
-        return int(error.exit_code)
-    finally:
-        run.close()
-        _report_of(main_dir)
+    _report_of(main_dir)
+    if stops.code is not None:
+        return stops.code
     person.close()
     if last.done:
         person.say(f"[green bold]Done:[/green bold] {last.arrived} follower(s) arrived on {new}"
