@@ -63,6 +63,9 @@ def _inspect(ctx: StepContext) -> dict[str, Any]:
     elif locked:
         action = "would be unlocked" if ctx.settings.unlock_new_account else "stop: unlock it or allow mastomove to"
         report.append(f"{new.handle} requires follow approval ({action})")
+    stops = [line for line in report if line.startswith("Stop:")]
+    if locked and not ctx.settings.unlock_new_account:
+        stops.append(f"Stop: {new.handle} requires follow approval")
     mode = ctx.settings.import_mode
     report.append(f"Imports: {mode} mode, " + ("with confirmation step (4.2+)" if import_version == "bulk"
                                                  else "applied at once (4.1 or older)" if import_version else "page not found"))
@@ -72,4 +75,5 @@ def _inspect(ctx: StepContext) -> dict[str, Any]:
         "new": {"handle": str(new.handle), "counts": new_counts, "exists": exists, "locked": locked,
                 "alias_present": alias_present, "import_version": import_version},
         "report": report,
+        "stops": stops,  # what would make migrate stop before the move
     }
