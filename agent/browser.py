@@ -238,13 +238,21 @@ class BrowserSession:
         self._contexts[role].storage_state(path=str(path))
         os.chmod(path, 0o600)
 
+    def _trace_file(self, role: str) -> Path:
+        """trace/<role>.zip, or <role>-2.zip, -3, ... when a resumed run traces again."""
+        folder = self.run_dir / "trace"
+        folder.mkdir(parents=True, exist_ok=True)
+        target, number = folder / f"{role}.zip", 1
+        while target.exists():
+            number += 1
+            target = folder / f"{role}-{number}.zip"
+        return target
+
     def close(self) -> None:
         for role, context in self._contexts.items():
             try:
                 if self.trace:
-                    target = self.run_dir / "trace" / f"{role}.zip"
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    context.tracing.stop(path=str(target))
+                    context.tracing.stop(path=str(self._trace_file(role)))
                 context.close()
             except Exception:  # noqa: BLE001 - closing after a crash must not hide the crash
                 pass
