@@ -74,18 +74,8 @@ def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor:
     if analysed["first_t"] and analysed["last_step_done_t"]:
         steps["shutdown"] = ended_wall - analysed["last_step_done_t"]
         steps["startup"] = max(0.0, wall - sum(steps.values()))
-    waits = analysed["waits"]
-    wait_total = _wait_total(waits)
     return {
-        "who": "agent",
-        "code": code,
-        "output_tail": output[-1500:] if code else "",
-        "wall_s": wall,
-        "cpu_s": cpu,
-        "server_wait_s": wait_total,
-        "active_s": wall - wait_total,
-        "steps": steps,
-        "waits": waits,
+        **_timed("agent", code, output, wall, cpu, steps, analysed["waits"]),
         "screenshots": analysed["screenshots"],
         "warnings": analysed["outcome_events"],
         "memory": monitor.stats.as_dict(),
@@ -100,6 +90,14 @@ def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor:
         "sleeps": _sleeps_summary(counts.get("sleeps", [])),
         "wait_for_timeouts": counts.get("timeouts", []),
     }
+
+
+def _timed(who: str, code: int, output: str, wall: float, cpu: float, steps: dict[str, float],
+           waits: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """What the agent's and the floor's results share: times, with the server's waits apart."""
+    wait_total = _wait_total(waits)
+    return {"who": who, "code": code, "output_tail": output[-1500:] if code else "", "wall_s": wall, "cpu_s": cpu,
+            "server_wait_s": wait_total, "active_s": wall - wait_total, "steps": steps, "waits": waits}
 
 
 def _first_output(run_dir: Path, started_wall: float) -> float | None:
@@ -156,17 +154,8 @@ def run_floor(cluster, work_dir: Path, timeout: float = 900) -> dict[str, Any]:
     floor_waits = data.get("waits", {})
     waits = {"imports": {"imports": floor_waits.get("imports", 0.0)},
              "verify": {"followers": floor_waits.get("followers", 0.0)}}
-    wait_total = _wait_total(waits)
     return {
-        "who": "floor",
-        "code": code,
-        "output_tail": output[-1500:] if code else "",
-        "wall_s": wall,
-        "cpu_s": cpu,
-        "server_wait_s": wait_total,
-        "active_s": wall - wait_total,
-        "steps": steps,
-        "waits": waits,
+        **_timed("floor", code, output, wall, cpu, steps, waits),
         "moved": data.get("moved"),
         "calls": data.get("calls", {}),
         "memory": monitor.stats.as_dict(),
