@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import ExitCode, MastomoveError, exit_code_for
+from agent.evidence import read_json
 from agent.person import ConsolePerson
 from agent.settings import Settings
 from agent.steps import Account, Role
@@ -132,17 +133,21 @@ def run_migration(settings: Settings, *, person: ConsolePerson | None = None, co
         run.state.set_outcome(outcome, message)
         summary = write_summary(run, runner, outcome, message, time.monotonic() - started)
         run.close()
-        report = _report(run)
+        report = _report(run.run_dir)
     tell_outcome(person, run, outcome, message, code, summary, report)
     return int(code)
 
 
-def _report(run: Run) -> Path | None:
+def _report(run_dir: Path) -> Path | None:
+    """Build the run folder's report again (a migration's: it has a state file); its command's
+    outcome stands without it."""
+    if not (run_dir / "state.json").is_file():
+        return None
     from agent.report import write_report
 
     try:
-        return write_report(run.run_dir)
-    except Exception:  # noqa: BLE001 - the run's outcome stands without its report
+        return write_report(run_dir)
+    except Exception:  # noqa: BLE001 - the outcome stands without its report
         return None
 
 
@@ -257,7 +262,7 @@ def tell_outcome(person: ConsolePerson, run: Run, outcome: str, message: str | N
         person.say("[yellow]Interrupted.[/yellow] Nothing is lost: run the same command again to resume.")
     else:
         person.say(f"[red]Stopped:[/red] {message}")
-    left = (_read_json(summary.with_suffix(".json")) or {}).get("left_to_you") or []
+    left = (read_json(summary.with_suffix(".json")) or {}).get("left_to_you") or []
     if left:
         person.say("[bold]Left for you[/bold]")
         for item in left:
@@ -266,15 +271,6 @@ def tell_outcome(person: ConsolePerson, run: Run, outcome: str, message: str | N
     if report is not None:
         person.say(f"Report: {report}  (mastomove report {run.run_dir} --open)")
     person.say(f"Screenshots: {run.run_dir / 'screenshots'}")
-
-
-def _read_json(path: Path) -> Any:
-    import json
-
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def run_demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: int,
@@ -305,14 +301,14 @@ def run_report(run_dir: Path, *, open_in_browser: bool = False, person: ConsoleP
 def _baseline(main_run_dir: Path) -> tuple[int | None, int | None]:
     """(followers the old account had at the move, followers the new one had before), as the
     migration's run folder recorded them."""
-    state = _read_json(main_run_dir / "state.json") or {}
+    state = read_json(main_run_dir / "state.json") or {}
     steps = state.get("steps") or {}
     move = (steps.get("move") or {}).get("result") or {}
     baseline = ((steps.get("backup") or {}).get("result") or {}).get("baseline") or {}
     expected = move.get("followers_before")
     if expected is None:
         expected = baseline.get("old_followers")
-    watched = _read_json(main_run_dir / "watch" / "readings.json") or []
+    watched = read_json(main_run_dir / "watch" / "readings.json") or []
     if expected is None and watched:  # an earlier watch found it (on the old account's migration page)
         expected = watched[-1].get("expected")
     return expected, baseline.get("new_followers")
@@ -320,9 +316,6 @@ def _baseline(main_run_dir: Path) -> tuple[int | None, int | None]:
 
 def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | None = None) -> int:
     """`mastomove watch`: follower count of the new account against the old one's, until done."""
-    import json
-    import os
-
     from flows.steps.sign_in import sign_in
     from flows.steps.watch import FollowerWatch
 
@@ -338,16 +331,12 @@ def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | Non
         return stops.code
     expected, new_before = _baseline(main_dir)
     readings_file = run.evidence.path("readings.json")
-    history = _read_json(readings_file) or []
+    history = read_json(readings_file) or []
     old, new = accounts[Role.OLD].handle, accounts[Role.NEW].handle
 
     def keep(reading) -> None:
         history.append(reading.as_dict())
-        tmp = readings_file.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(history, out, indent=2)
-        os.replace(tmp, readings_file)
+        run.evidence.write_json(readings_file.name, history)
         person.progress(f"Followers arrived on {new}", (reading.arrived or 0) + (reading.pending or 0),
                         reading.expected)
         if reading.pending:
@@ -371,10 +360,9 @@ def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | Non
                    + (f": {watcher.expected} expected" if watcher.expected is not None else "")
                    + f" (at most {minutes:g} min; run again any time)")
         last = watcher.watch(seconds=minutes * 60, on_reading=keep)
-    _report_of(main_dir)
+    _report(main_dir)  # it shows the watch readings
     if stops.code is not None:
         return stops.code
-    person.close()
     if last.done:
         person.say(f"[green bold]Done:[/green bold] {last.arrived} follower(s) arrived on {new}"
                    + (f" ({last.percent}%)" if last.percent is not None else "")
@@ -388,13 +376,4 @@ def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | Non
     return int(ExitCode.STOPPED_BEFORE_MOVE)
 
 
-def _report_of(run_dir: Path) -> None:
-    """Refresh the migration's report (it shows the watch readings) when there is one."""
-    if (run_dir / "state.json").is_file():
-        from agent.report import write_report
-
-        try:
-            write_report(run_dir)
-        except Exception:  # noqa: BLE001 - the watch's outcome stands without the report
-            pass
 

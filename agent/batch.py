@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import socket
 import stat
@@ -38,7 +37,7 @@ from rich.console import Console
 from rich.table import Table
 
 from agent.errors import BadInput, ExitCode, MastomoveError
-from agent.evidence import private_dir
+from agent.evidence import private_dir, read_json, write_private
 from agent.person import ConsolePerson
 from agent.settings import Settings
 from agent.steps import Handle
@@ -200,12 +199,7 @@ class SharedBrowser:
 
 
 def _outcome(row: BatchRow, run_dir: Path | None, code: int, seconds: float) -> dict[str, Any]:
-    summary = {}
-    if run_dir is not None and (run_dir / "summary.json").is_file():
-        try:
-            summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-        except ValueError:
-            summary = {}
+    summary = (read_json(run_dir / "summary.json") if run_dir is not None else None) or {}
     outcome = summary.get("outcome") or ("completed" if code == 0 else "bad input" if code == ExitCode.BAD_INPUT
                                          else "stopped")
     return {"line": row.line, "old": row.values.get("old_handle"), "new": row.values.get("new_handle"),
@@ -291,8 +285,4 @@ def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, 
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out, indent=2)
-    os.replace(tmp, path)
+    write_private(path, json.dumps(data, indent=2))

@@ -57,10 +57,10 @@ def migrate(
     run_dir: RunDir = None, headed: Headed = False, slow_mo: SlowMo = None,
     allow_insecure_http: Insecure = False, trace: Trace = False, video: Video = False,
     confirm_move: Annotated[Optional[str], _opt("--confirm-move", "Answer the pause in advance: the new handle, exactly.", _RUN)] = None,
-    unlock_new_account: Annotated[bool, typer.Option("--unlock-new-account", help="If the new account needs follow approval, switch that off before the move.", rich_help_panel=_RUN)] = False,
+    unlock_new_account: UnlockNew = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Import in overwrite mode (replaces the new account's lists) instead of merge.", rich_help_panel=_RUN)] = False,
     announcement: Annotated[Optional[str], _opt("--announcement", "Text posted from the new account; {old} and {new} become the handles.", _RUN)] = None,
-    alias_wait_hours: Annotated[Optional[float], _opt("--alias-wait-hours", "How long to keep retrying while the old server does not see the alias yet (default 24).", _RUN)] = None,
+    alias_wait_hours: AliasWait = None,
     skip_backup: SkipBackup = False,
 ) -> None:
     """Run the whole move: sign in, copy the profile, announce, export, import, alias, back up, [bold]pause[/bold], move, verify.

@@ -36,6 +36,24 @@ def hide_typed_secrets(page: "Page") -> None:
         pass
 
 
+def write_private(target: Path, text: str) -> Path:
+    """Write a file only its owner can read, whole or not at all (a kill mid-write keeps the old one)."""
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, target)
+    return target
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file of the run folder, or None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def private_dir(path: Path) -> Path:
     """A folder only its owner can read (run folders hold CSVs of who someone follows)."""
     path.mkdir(parents=True, exist_ok=True)
@@ -208,13 +226,7 @@ class Evidence:
 
     # --- the end -----------------------------------------------------------------------------
     def write_json(self, name: str, data: Any) -> Path:
-        target = self.path(name)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(self.redactor.scrub(data), out, indent=2, default=str)
-        os.replace(tmp, target)
-        return target
+        return write_private(self.path(name), json.dumps(self.redactor.scrub(data), indent=2, default=str))
 
     def close(self) -> None:
         self.sink.close()

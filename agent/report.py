@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from agent.evidence import read_json, write_private
+
 REPORT = "report.html"
 
 STYLE = """
@@ -62,13 +64,6 @@ def esc(value: Any) -> str:
 
 
 # --- reading the run folder -------------------------------------------------------------------
-def _json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _log(run_dir: Path) -> list[dict[str, Any]]:
     events = []
     try:
@@ -169,7 +164,7 @@ def _backup_html(results: dict[str, Any]) -> str:
 
 
 def _watch_html(run_dir: Path) -> str:
-    readings = _json(run_dir / "watch" / "readings.json") or []
+    readings = read_json(run_dir / "watch" / "readings.json") or []
     if not readings:
         return ""
     expected = next((r.get("expected") for r in reversed(readings) if r.get("expected")), None)
@@ -207,8 +202,8 @@ def _left_html(items: Iterable[dict[str, Any]]) -> str:
 # --- the page ---------------------------------------------------------------------------------
 def build_report(run_dir: Path) -> str:
     run_dir = Path(run_dir)
-    summary = _json(run_dir / "summary.json") or {}
-    state = _json(run_dir / "state.json") or {}
+    summary = read_json(run_dir / "summary.json") or {}
+    state = read_json(run_dir / "state.json") or {}
     events = _log(run_dir)
     results = {name: (record.get("result") or {}) for name, record in (state.get("steps") or {}).items()}
     outcome = summary.get("outcome") or (state.get("outcome") or {}).get("status") or "unknown"
@@ -289,17 +284,8 @@ def _page(title: str, body: str) -> str:
             f'<body><main>{body}</main><dialog id="full"><img alt=""></dialog><script>{SCRIPT}</script></body></html>')
 
 
-def _write(target: Path, text: str) -> Path:
-    tmp = target.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, target)
-    return target
-
-
 def write_report(run_dir: Path) -> Path:
-    return _write(Path(run_dir) / REPORT, build_report(Path(run_dir)))
+    return write_private(Path(run_dir) / REPORT, build_report(Path(run_dir)))
 
 
 # --- batches ----------------------------------------------------------------------------------
@@ -323,4 +309,4 @@ def write_batch_report(batch_dir: Path, rows: list[dict[str, Any]]) -> Path:
             '<div class="card"><table><thead><tr><th>old</th><th>new</th><th>outcome</th><th class=num>exit</th>'
             "<th class=num>seconds</th><th>message</th><th class=num>left for them</th><th></th></tr></thead><tbody>"
             + "".join(lines) + "</tbody></table></div>")
-    return _write(batch_dir / REPORT, _page("mastomove batch", body))
+    return write_private(batch_dir / REPORT, _page("mastomove batch", body))
