@@ -42,11 +42,12 @@ class ComposePage(MastodonPage):
                 before_click: Callable[[], None] = lambda: None) -> dict[str, Any]:
         """Post `text` and return the status the server created (its JSON). `before_click` runs
         right before the button is pressed: from then on the post may exist, whatever happens.
-        A refusal the server answered (401, 429, another 4xx) raises `NotPosted` after it."""
+        A refusal the server answered (401, 429, another 4xx) sets `refused` (nothing was created)
+        before it is raised."""
         box = self.text_box()
         if box.input_value().strip() != text.strip():
             box.fill(text)
-        button = self.page.locator(self.SUBMIT).first
+        button = self.submit_button()
         expect(button).to_be_enabled()
         url = self.url_for(STATUSES_API)
         before_click()

@@ -1,7 +1,7 @@
 """What every step shares: building page objects for an account, screenshots, retries."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import tenacity
 from playwright.sync_api import Error as PlaywrightError
@@ -12,9 +12,6 @@ from agent.retry import transient
 from agent.steps import Role, StepContext
 from flows.pages.base import MastodonPage, is_network_error
 
-if TYPE_CHECKING:
-    from agent.steps import Account
-
 P = TypeVar("P", bound=MastodonPage)
 T = TypeVar("T")
 
@@ -22,10 +19,6 @@ T = TypeVar("T")
 def view(ctx: StepContext, role: Role, page_class: type[P], *args: Any) -> P:
     """The page object `page_class` on `role`'s browser page."""
     return page_class(ctx.page(role), ctx.accounts[role], *args)
-
-
-def account(ctx: StepContext, role: Role) -> "Account":
-    return ctx.accounts[role]
 
 
 def screenshot(ctx: StepContext, page_object: MastodonPage, action: str) -> None:
