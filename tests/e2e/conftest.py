@@ -21,7 +21,11 @@ class AgentRun:
     run_dir: Path
 
     def log_lines(self) -> str:
-        log = self.run_dir / "log.jsonl"
+        return self.log_lines_of()
+
+    def log_lines_of(self, sub: str = "") -> str:
+        """log.jsonl of the run folder, or of its `sub` folder (plan/, watch/, ...)."""
+        log = self.run_dir / sub / "log.jsonl"
         return log.read_text() if log.exists() else ""
 
 

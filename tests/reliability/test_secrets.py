@@ -94,7 +94,8 @@ def test_a_traced_context_pauses_around_every_accounts_secrets(browser, tmp_path
     secret = "hunter2-" + pyotp.random_base32()[:12]
     for role, context in contexts.items():
         page = context.new_page()
-        page.set_content('<form><input type="password" name="p"><button>go</button></form>')
+        page.set_content('<form><input name="q"><input type="password" name="p"><button>go</button></form>')
+        page.fill("input[name=q]", f"marker-{role}")  # what the trace does record
         with evidence.secret_entry(page):
             page.fill("input[name=p]", secret)
         page.fill("input[name=p]", "")  # a later action: its snapshot would hold the field's value
@@ -103,6 +104,11 @@ def test_a_traced_context_pauses_around_every_accounts_secrets(browser, tmp_path
     evidence.close()
     found = leaks(tmp_path / "run", "", passwords=[secret])
     assert [f for f in found if f.what == "password"] == [], found
+    # the traces are there and record the typing around the secret: a clean scan means something
+    traces = sorted((tmp_path / "run" / "trace").glob("*.zip"))
+    assert {"old.zip", "new.zip"} <= {t.name for t in traces}, traces
+    recorded = b"".join(zipfile.ZipFile(t).read(n) for t in traces for n in zipfile.ZipFile(t).namelist())
+    assert b"marker-old" in recorded and b"marker-new" in recorded
 
 
 def test_saved_sessions_are_owner_only(browser_config, tmp_path):
