@@ -84,8 +84,7 @@ class PublicSide:
 
     def lookup(self, server: Account, acct: str) -> dict | None:
         """The account entity `server` holds for `acct` (a username for its own accounts)."""
-        _, data = self._get(f"{server.origin}/api/v1/accounts/lookup?{urlencode({'acct': acct})}")
-        return data if isinstance(data, dict) and data.get("id") else None
+        return self.lookup_answer(server, acct)[1]
 
     def search_account(self, server: Account, handle: Handle) -> dict | None:
         """Ask `server` to find `handle`, fetching it from its home server when unknown (needs the

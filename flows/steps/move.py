@@ -19,6 +19,7 @@ from flows.messages import MoveOutcome, TargetFacts, classify_move_error
 from flows.pages.migration import MigrationPage, MigrationState
 from flows.pages.public import PublicSide
 from flows.steps.common import attempt, screenshot, view
+from flows.steps.precheck import refuse_unless_free
 
 REFUSALS = {
     MoveOutcome.WRONG_CHALLENGE: ("The old server refused the password of {old}",
@@ -68,7 +69,7 @@ class MoveStep:
         state = page.state()
         if state.redirects_to(new.handle):
             return self._done(ctx, page, already=notes.get("attempts", 0) == 0)
-        self._refuse_if_blocked(ctx, state)
+        refuse_unless_free(state, ctx.accounts[Role.OLD].handle, MoveRejected)
 
         challenge = self._challenge(ctx, state)
         if "followers_before" not in notes:
@@ -101,15 +102,6 @@ class MoveStep:
         message, hint = REFUSALS.get(outcome, ("The old server refused the move: {said}", "nothing was moved"))
         said = "; ".join(errors.fields.values()) or errors.summary or "no reason shown"
         raise MoveRejected(message.format(old=old.handle, new=new.handle, said=said), hint=hint)
-
-    def _refuse_if_blocked(self, ctx: StepContext, state: MigrationState) -> None:
-        old = ctx.accounts[Role.OLD]
-        if state.redirecting:
-            raise MoveRejected(f"{old.handle} already redirects to another account",
-                               hint="cancel that redirect on the old account first")
-        if state.on_cooldown:
-            days = f"; the next move is possible in {state.cooldown_days} day(s)" if state.cooldown_days else ""
-            raise MoveRejected(f"{old.handle} is in its move cooldown{days}")
 
     def _challenge(self, ctx: StepContext, state: MigrationState) -> str:
         old = ctx.accounts[Role.OLD]

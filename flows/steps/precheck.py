@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.errors import BadInput, ConnectionFailed, PreflightFailed
+from agent.errors import BadInput, ConnectionFailed, MastomoveError, PreflightFailed
 from agent.steps import Role, StepContext
 from flows.handles import same_acct
-from flows.pages.migration import MigrationPage
+from flows.pages.migration import MigrationPage, MigrationState
 from flows.pages.public import PublicSide
 from flows.steps.common import attempt, view
 
@@ -67,12 +67,18 @@ def check_old_account_free(ctx: StepContext) -> list[str]:
     state = attempt(ctx, read)
     if state.redirects_to(new.handle):
         return [f"Checked: {old.handle} already redirects to {new.handle} (an earlier run moved it)"]
+    refuse_unless_free(state, old.handle, PreflightFailed)
+    return [f"Checked: {old.handle} is free to move (no redirect, no cooldown)"]
+
+
+def refuse_unless_free(state: MigrationState, old: Any, error: type[MastomoveError]) -> None:
+    """Mastodon lets an account move only while it redirects nowhere and no 30-day cooldown from
+    an earlier move runs: raise `error` (the caller's kind of stop) otherwise."""
     if state.redirecting:
-        raise PreflightFailed(f"{old.handle} already redirects to another account",
-                              hint="cancel that redirect on the old account's Account migration page first; "
-                                   "nothing was changed")
+        shown = state.redirect_text.splitlines()[0] if state.redirect_text else "see its Account migration page"
+        raise error(f"{old} already redirects to another account ({shown})",
+                    hint="cancel that redirect on the old account's Account migration page first; nothing was moved")
     if state.on_cooldown:
         days = f"in {state.cooldown_days} day(s)" if state.cooldown_days is not None else "later"
-        raise PreflightFailed(f"{old.handle} moved recently; Mastodon allows its next move {days}",
-                              hint="a move starts a 30-day cooldown on the account that moved; nothing was changed")
-    return [f"Checked: {old.handle} is free to move (no redirect, no cooldown)"]
+        raise error(f"{old} moved recently; Mastodon allows its next move {days}",
+                    hint="a move starts a 30-day cooldown on the account that moved; nothing was moved")

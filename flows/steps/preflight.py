@@ -20,6 +20,7 @@ from flows.pages.migration import MigrationPage, MigrationState
 from flows.pages.profile import PrivacyPage, ProfilePage, open_follow_approval_setting
 from flows.pages.public import PublicSide
 from flows.steps.common import attempt, last_result, screenshot, view
+from flows.steps.precheck import refuse_unless_free
 
 ALIAS_VISIBLE_WAIT_SECONDS = 60  # the actor is rendered from the database; allow for a proxy cache
 
@@ -105,17 +106,8 @@ class PreflightStep:
 
     def _old_account_free(self, state: MigrationState, found: Findings, ctx: StepContext) -> None:
         old = ctx.accounts[Role.OLD]
-        if state.redirecting:
-            shown = state.redirect_text.splitlines()[0] if state.redirect_text else "see its Account migration page"
-            raise PreflightFailed(
-                f"{old.handle} already redirects to another account ({shown})",
-                hint="cancel that redirect on the old account's Account migration page first",
-            )
+        refuse_unless_free(state, old.handle, PreflightFailed)
         found.ok("not_moved", f"{old.handle} has not moved yet")
-        if state.on_cooldown:
-            days = f"in {state.cooldown_days} day(s)" if state.cooldown_days is not None else "later"
-            raise PreflightFailed(f"{old.handle} moved recently; Mastodon allows the next move {days}",
-                                  hint="a move starts a 30-day cooldown on the account that moved")
         found.ok("no_cooldown", "no move cooldown on the old account")
 
     def _old_server_sees_new(self, ctx: StepContext, public_old: PublicSide, found: Findings) -> None:
