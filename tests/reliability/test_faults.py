@@ -55,9 +55,17 @@ NOT_APPLICABLE = {"csrf": ("export", "verify"), "drop_after": ("export", "verify
 # Kinds that meet a step at the form it sends rather than at the first page it reads. A lost
 # answer to a form is the hard case: the server did it, the agent must find that out, not redo it.
 AT_WRITES = ("csrf", "drop_after")
-# Each import is two POSTs to the new server: the upload, then the confirmation.
-IMPORT_POSTS = ("new", "/settings/imports", "POST")
+# Each import is two POSTs to the new server: the upload (named by the list type it carries), then
+# the confirmation (/settings/imports/<id>/confirm, named by the upload it follows). Not by counting
+# requests: a lost answer is sent again by Chromium, or by the agent, or found done and not resent.
+UPLOADS = "/settings/imports"
+CONFIRMATIONS = "/settings/imports/"
 IMPORT_LISTS = [kind.name for kind in IMPORT_ORDER]
+
+
+def upload_of(import_type: str) -> str:
+    """What the upload's multipart body holds for its type field."""
+    return f'name="form_import[type]"\r\n\r\n{import_type}\r\n'
 
 
 @dataclass
@@ -94,17 +102,17 @@ GROUPS = [
 STATUSES = (500, 502, 503)
 
 
-def targets(kind: str, step: str) -> list[tuple[str, str, str | None, int]]:
-    """(instance, path, method, requests to let through first) for `kind` at `step`."""
+def targets(kind: str, step: str) -> list[tuple[str, str, str | None]]:
+    """(instance, path, method) for `kind` at `step`."""
     if step in NOT_APPLICABLE.get(kind, ()):
         return []
     if kind in AT_WRITES:
-        return [(i, p, m, 0) for i, p, m in WRITES.get(step, [])]
+        return WRITES.get(step, [])
     if kind == "sign_out" and step == "sign_in":
         # Before signing in there is no session to lose: expire the one just made, at the first
         # page read with it (the old account's migration page, checked before anything changes).
-        return [("old", "/settings/migration", "GET", 0)]
-    return [(i, p, m, 0) for i, p, m in READS[step]]
+        return [("old", "/settings/migration", "GET")]
+    return READS[step]
 
 
 def _options(group: Group, kind: str, method: str | None) -> dict[str, Any]:
@@ -118,15 +126,11 @@ def _options(group: Group, kind: str, method: str | None) -> dict[str, Any]:
     return options
 
 
-def _arm_one(cluster, group: Group, counter: dict[str, int], step: str, kind: str | None, instance_name: str,
-             path: str, method: str | None, *, skip: int = 0, detail: str = "") -> None:
-    """A fault (kind) or, with kind None, a no-op that lets `skip` requests through."""
-    instance = getattr(cluster, instance_name)
-    if kind is None:
-        instance.fault(path, "slow", count=skip, delay=0, method=method)
-    else:
-        instance.fault(path, kind, count=1, **_options(group, kind, method))
-        group.armed.append(Armed(step, kind, instance_name, path, method, counter[instance_name], detail=detail))
+def _arm_one(cluster, group: Group, counter: dict[str, int], step: str, kind: str, instance_name: str,
+             path: str, method: str | None, *, detail: str = "", **match: Any) -> None:
+    """One fault, met once; `match` narrows it further (body_text, after: see fixtures/faults.py)."""
+    getattr(cluster, instance_name).fault(path, kind, count=1, **_options(group, kind, method), **match)
+    group.armed.append(Armed(step, kind, instance_name, path, method, counter[instance_name], detail=detail))
     counter[instance_name] += 1
 
 
@@ -134,23 +138,21 @@ def arm(cluster, group: Group, step: str, counter: dict[str, int]) -> None:
     """Every kind of the group at `step`. Faults on one path are met in order, each by the retry
     of the request the one before broke."""
     if step == "imports":
-        # Each import: the upload of one list, the confirmation of the next (a broken request is
-        # sent once more, so each list's two POSTs plus one retry per fault pass through here).
-        for index, list_name in enumerate(IMPORT_LISTS):
-            if index % 2 == 0:
-                for kind in group.kinds:
-                    _arm_one(cluster, group, counter, step, kind, *IMPORT_POSTS, detail=f"{list_name} upload")
-                _arm_one(cluster, group, counter, step, None, *IMPORT_POSTS, skip=2)
-            else:
-                _arm_one(cluster, group, counter, step, None, *IMPORT_POSTS, skip=1)
-                for kind in group.kinds:
-                    _arm_one(cluster, group, counter, step, kind, *IMPORT_POSTS, detail=f"{list_name} confirmation")
-                _arm_one(cluster, group, counter, step, None, *IMPORT_POSTS, skip=1)
+        # Each import: the upload of one list, the confirmation of the next. A group's kinds on one
+        # request are met in order, each by the retry of the request the one before broke.
+        for index, list_kind in enumerate(IMPORT_ORDER):
+            upload = upload_of(list_kind.import_type)
+            for kind in group.kinds:
+                if index % 2 == 0:
+                    _arm_one(cluster, group, counter, step, kind, "new", UPLOADS, "POST", body_text=upload,
+                             detail=f"{list_kind.name} upload")
+                else:
+                    _arm_one(cluster, group, counter, step, kind, "new", CONFIRMATIONS, "POST",
+                             after={"path": UPLOADS, "method": "POST", "body": upload},
+                             detail=f"{list_kind.name} confirmation")
         return
     for kind in group.kinds:
-        for instance_name, path, method, skip in targets(kind, step):
-            if skip:
-                _arm_one(cluster, group, counter, step, None, instance_name, path, method, skip=skip)
+        for instance_name, path, method in targets(kind, step):
             _arm_one(cluster, group, counter, step, kind, instance_name, path, method)
 
 
