@@ -46,6 +46,4 @@ class AliasesPage(MastodonPage):
             error = self.error_of(self.acct_field())
             if error is not None:
                 return error or "refused"
-        if self.has_error_summary():
-            return self.page.locator("#error_explanation").first.inner_text().strip()
-        return None
+        return self.error_summary()

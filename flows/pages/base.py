@@ -177,6 +177,10 @@ class MastodonPage:
     def has_error_summary(self) -> bool:
         return self.has(ERROR_SUMMARY)
 
+    def error_summary(self) -> str | None:
+        """The text of the box above a refused form (it counts the errors), if there is one."""
+        return self.page.locator(ERROR_SUMMARY).first.inner_text().strip() if self.has_error_summary() else None
+
     # --- what the page offers (read-only) --------------------------------------------------
     def link_to(self, path: str) -> "Locator":
         """The page's links to `path` of this server, written relative or absolute."""

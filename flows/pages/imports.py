@@ -153,8 +153,9 @@ class ImportsPage(MastodonPage):
         match = _IMPORT_ID_IN_PATH.search(self.path)
         if match and self.version is ImportVersion.BULK:
             return UploadOutcome(match[1], [])
-        if not errors and self.has_error_summary():
-            errors = [self.page.locator("#error_explanation").first.inner_text().strip()]
+        summary = None if errors else self.error_summary()
+        if summary is not None:
+            errors = [summary]
         return UploadOutcome(None, errors)
 
     # --- recent imports (4.2+) -------------------------------------------------------------

@@ -50,7 +50,6 @@ class MigrationPage(MastodonPage):
     COOLDOWN_HINT = "form:has(input[name='account_migration[acct]']) p.hint > span.warning-hint"
     CANCEL_REDIRECT = ("a[data-method='delete'][href$='/settings/migration/redirect'], "
                        "form[action$='/settings/migration/redirect'] button[type='submit']")
-    ERROR_SUMMARY = "#error_explanation"
     PAST_MIGRATION_ROWS = "table tbody tr:has(time)"
 
     def masked(self) -> list["Locator"]:
@@ -94,11 +93,10 @@ class MigrationPage(MastodonPage):
                 message = self.error_of(field.first)
                 if message is not None:
                     fields[attr] = message
-        summary = self.page.locator(self.ERROR_SUMMARY)
         acct = self.acct_field()
         return MoveFormErrors(
             fields=fields,
-            summary=summary.first.inner_text().strip() if summary.count() else None,
+            summary=self.error_summary(),
             acct_disabled=acct.count() > 0 and acct.is_disabled(),
         )
 
