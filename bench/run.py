@@ -24,16 +24,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from bench import runner, world
-from bench.procmon import TreeMonitor
 
 STEPS = ["startup", "sign_in", "profile", "announce", "export", "imports", "alias", "preflight", "move", "verify",
          "shutdown"]
@@ -431,77 +428,24 @@ class Bench:
         accounts = 3 if self.quick else 10
         levels = [1, 3] if self.quick else [1, 2, 4]
         follows = 100
-        mode = "command" if runner.has_batch_command() else "processes"
-        if mode == "command":
-            probe = world.start_cluster(follows)
-            try:
-                if runner.add_movers(probe, 1, follows) is None:
-                    mode = "processes"
-            finally:
-                probe.stop()
         say(f"\n## Many accounts: {accounts} accounts of {follows} follows at concurrency {', '.join(map(str, levels))}")
-        if mode == "command":
-            say("  `mastomove batch` (one browser, a context per account) on one cluster seeded with "
-                f"{accounts} movers")
-            rows = self.batch_command(accounts, levels, follows)
-        else:
-            say("  (no `mastomove batch`, or the fixtures cannot seed several movers: each account is its own "
-                "`mastomove migrate` process on its own cluster, all clusters served from this process)")
-            rows = self.batch_processes(accounts, levels, follows)
+        say(f"  `mastomove batch` (one browser, a context per account) on one cluster seeded with {accounts} movers")
+        rows = self.batch_command(accounts, levels, follows)
         base = rows[0]["accounts_per_minute"] if rows and rows[0]["accounts_per_minute"] else None
         for row in rows:
             row["speedup"] = row["accounts_per_minute"] / base if base else None
-        self.results["batch"] = {"mode": mode, "accounts": accounts, "follows": follows, "levels": rows}
+        self.results["batch"] = {"mode": "command", "accounts": accounts, "follows": follows, "levels": rows}
         say(table(["concurrency", "migrated", "wall s", "accounts/min", "speed-up", "CPU s", "browser launches",
                    "contexts", "peak browsers MB"],
                   [[r["concurrency"], f"{r['migrated']}/{r['accounts']}", r["wall_s"], r["accounts_per_minute"],
                     f"{r['speedup']:.2f}x" if r["speedup"] else "-", r["cpu_s"], r["browser_launches"], r["contexts"],
                     round(r["peak_browsers_mb"])] for r in rows]))
 
-    def batch_processes(self, accounts: int, levels: list[int], follows: int) -> list[dict[str, Any]]:
-        clusters = [world.start_cluster(follows) for _ in range(accounts)]
-        rows = []
-        try:
-            for level in levels:
-                for cluster in clusters:
-                    world.reset(cluster, follows)
-                results: list[dict[str, Any]] = []
-                lock = threading.Lock()
-                dirs = [self.run_dir(f"batch-c{level}-{index}") for index in range(accounts)]
-
-                def one(index: int) -> None:
-                    # one sampler for the whole batch (below), not one per agent
-                    run = runner.run_agent(clusters[index], dirs[index], *self.common_args, monitor=False)
-                    run["migrated"] = runner.check_migrated(clusters[index])["moved_to"] is not None
-                    with lock:
-                        results.append(run)
-
-                started = time.perf_counter()
-                with TreeMonitor(os.getpid(), interval=0.5) as monitor, ThreadPoolExecutor(level) as pool:
-                    list(pool.map(one, range(accounts)))
-                wall = time.perf_counter() - started
-                done = sum(1 for r in results if ok(r) and r["migrated"])
-                rows.append({"concurrency": level, "accounts": accounts, "migrated": done, "wall_s": wall,
-                             "accounts_per_minute": done / wall * 60, "cpu_s": sum(r["cpu_s"] for r in results),
-                             "mean_account_wall_s": statistics.mean(r["wall_s"] for r in results),
-                             "server_wait_s_sum": sum(r["server_wait_s"] for r in results),
-                             "peak_browsers_mb": monitor.stats.browser_peak_kb / 1024,
-                             "peak_drivers_mb": monitor.stats.driver_peak_kb / 1024,
-                             "browser_launches": sum(r["playwright"].get("browser_launches") or 0 for r in results),
-                             "contexts": sum(r["playwright"].get("contexts") or 0 for r in results),
-                             "load_average": load_average()})
-                say(f"  concurrency {level}: {done}/{accounts} migrated in {wall:.1f} s -> "
-                    f"{rows[-1]['accounts_per_minute']:.1f} accounts/min")
-        finally:
-            for cluster in clusters:
-                cluster.stop()
-        return rows
-
     def batch_command(self, accounts: int, levels: list[int], follows: int) -> list[dict[str, Any]]:
         rows = []
         for level in levels:
             cluster = self.fresh(follows)
-            movers = runner.add_movers(cluster, accounts, follows) or []
+            movers = runner.add_movers(cluster, accounts, follows)
             folder = self.run_dir(f"batch-c{level}")
             run = runner.run_batch(cluster, movers, folder, level, *self.common_args)
             done = sum(1 for mover in movers if runner.check_migrated(cluster, mover["old"]["username"])["moved_to"])

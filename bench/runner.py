@@ -173,37 +173,14 @@ def check_migrated(cluster, username: str = "alice") -> dict[str, Any]:
 
 
 # --- many accounts ---------------------------------------------------------------------------
-def has_batch_command() -> bool:
-    try:
-        from agent.batch import run_batch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def add_movers(cluster, count: int, follows: int) -> list[dict[str, Any]] | None:
-    """`count` more accounts that move (POST /_fixtures/movers), or None where the fixtures cannot."""
+def add_movers(cluster, count: int, follows: int) -> list[dict[str, Any]]:
+    """`count` more accounts that move (POST /_fixtures/movers)."""
     import httpx
 
     options = {"count": count, "follows": follows, "followers": 3, "notifications": 2}
-    try:
-        response = httpx.post(f"{cluster.old.url}/_fixtures/movers", timeout=120, trust_env=False, json=options)
-        if response.status_code == 200:
-            return response.json().get("movers")
-    except httpx.HTTPError:
-        pass
-    try:  # the fixtures have the function but do not serve it (yet): call it in the cluster's loop
-        from fixtures.movers import add_movers as make
-    except ImportError:
-        return None
-
-    async def in_loop():
-        return make(cluster._runtime.servers, count=count, follows=follows, followers=3, notifications=2)
-
-    try:
-        return cluster.call(in_loop())
-    except Exception:  # noqa: BLE001 - whatever went wrong, there are no movers
-        return None
+    response = httpx.post(f"{cluster.old.url}/_fixtures/movers", timeout=120, trust_env=False, json=options)
+    response.raise_for_status()
+    return response.json()["movers"]
 
 
 def run_batch(cluster, movers: list[dict[str, Any]], folder: Path, parallel: int, *args: str,
