@@ -25,12 +25,11 @@ from typing import Any
 
 import tenacity
 
-from agent.retry import wait_retry_after
 from agent.steps import SAVED, Role, StepContext
 from flows.pages.export import ArchiveRow, ExportPage
 from flows.pages.public import PublicSide
 from flows.pages.webapp import Collected, ConversationsColumn, NotificationsColumn, WebAppColumn
-from flows.steps.common import attempt, last_result, playwright_errors_translated, retrying, screenshot, view
+from flows.steps.common import attempt, poll, screenshot, view
 
 FOLDER = "backup"
 SCREENSHOT_PAGES = 10  # a screenshot of each of the first pages, then of every tenth
@@ -284,11 +283,5 @@ class BackupStep:
         def tell(state: tenacity.RetryCallState) -> None:
             ctx.person.waiting(f"{old.handle.domain} to compile the archive", state.upcoming_sleep)
 
-        poll = retrying(ctx).copy(
-            retry=tenacity.retry_if_result(lambda r: r is not None and not r.ready) | retrying(ctx).retry,
-            wait=wait_retry_after(initial=1.0, maximum=30.0),
-            stop=tenacity.stop_after_delay(ctx.settings.archive_wait_seconds),
-            retry_error_callback=last_result,
-            before_sleep=tell,
-        )
-        return poll(playwright_errors_translated(read))
+        return poll(ctx, read, until=lambda r: r is None or r.ready, within=ctx.settings.archive_wait_seconds,
+                    first_wait=1.0, before_sleep=tell)

@@ -8,7 +8,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from agent.errors import ConnectionFailed, NotAnAliasYet, PageChanged, SessionExpired, Transient
-from agent.retry import transient
+from agent.retry import transient, wait_retry_after
 from agent.steps import Role, StepContext
 from flows.pages.base import MastodonPage, is_network_error
 
@@ -65,3 +65,19 @@ def attempt(ctx: StepContext, action: Callable[[], T], **policy: Any) -> T:
 def last_result(state: tenacity.RetryCallState) -> Any:
     """For polling policies: when time is up, hand back the last reading (or its error)."""
     return state.outcome.result() if state.outcome else None
+
+
+def poll(ctx: StepContext, read: Callable[[], T], *, until: Callable[[T], bool], within: float,
+         first_wait: float, max_wait: float = 30.0,
+         before_sleep: Callable[[tenacity.RetryCallState], None] | None = None) -> T:
+    """Read again, backing off from `first_wait`, until `until(reading)` holds or `within` seconds
+    have passed; then the last reading. A transient error on the way is retried like any other."""
+    base = retrying(ctx)
+    policy = base.copy(
+        retry=tenacity.retry_if_result(lambda reading: not until(reading)) | base.retry,
+        wait=wait_retry_after(initial=first_wait, maximum=max_wait),
+        stop=tenacity.stop_after_delay(within),
+        retry_error_callback=last_result,
+        before_sleep=before_sleep,
+    )
+    return policy(playwright_errors_translated(read))

@@ -16,17 +16,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-import tenacity
-
 from agent.errors import ImportRejected, PageChanged
-from agent.retry import wait_retry_after
 from agent.steps import Role, StepContext
 from flows import csv_formats
 from flows.csv_formats import FOLLOWS, IMPORT_ORDER, ListKind
 from flows.handles import normalize_acct
 from flows.pages.export import ExportPage
 from flows.pages.imports import ImportConfirmationPage, ImportRow, ImportsPage, ImportVersion
-from flows.steps.common import attempt, last_result, playwright_errors_translated, retrying, screenshot, view
+from flows.steps.common import attempt, poll, screenshot, view
 
 CONFIRM_WINDOW_SECONDS = 9 * 60  # Mastodon deletes unconfirmed imports after 10 minutes
 SHOWN_PENDING = 5
@@ -160,17 +157,8 @@ class ImportsStep:
                 ctx.person.progress(f"Importing {kind.name}", (row.imported or 0) + row.failures, row.total)
             return row
 
-        def still_running(row: ImportRow | None) -> bool:
-            return row is not None and not row.finished
-
-        poll = retrying(ctx).copy(
-            retry=tenacity.retry_if_result(still_running) | retrying(ctx).retry,
-            wait=wait_retry_after(initial=0.25, maximum=30.0),  # small lists finish in a second
-            stop=tenacity.stop_after_delay(ctx.settings.import_timeout_seconds),
-            retry_error_callback=last_result,
-            before_sleep=None,
-        )
-        return poll(playwright_errors_translated(read_row))
+        return poll(ctx, read_row, until=lambda row: row is None or row.finished,
+                    within=ctx.settings.import_timeout_seconds, first_wait=0.25)  # small lists finish in a second
 
     def _check(self, ctx: StepContext, page: ImportsPage, kind: ListKind, file: Path, rows: int,
                import_id: str, row: ImportRow | None) -> dict[str, Any]:

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import tenacity
-
 from agent.errors import FailedAfterMove
-from agent.retry import wait_retry_after
 from agent.steps import Role, StepContext
 from flows.handles import handle_in_text, same_acct
 from flows.pages.account_settings import AccountSettingsPage
 from flows.pages.aliases import AliasesPage
 from flows.pages.migration import MigrationPage
 from flows.pages.public import PublicSide
-from flows.steps.common import attempt, last_result, playwright_errors_translated, retrying, screenshot, view
+from flows.steps.common import attempt, poll, screenshot, view
 
 
 class VerifyStep:
@@ -85,17 +82,12 @@ class VerifyStep:
             return value
 
         first = attempt(ctx, count)
-        watch = retrying(ctx).copy(
-            retry=tenacity.retry_if_result(lambda n: n is None or expected is None or n < expected)
-            | retrying(ctx).retry,
-            wait=wait_retry_after(initial=2.0, maximum=30.0),
-            stop=tenacity.stop_after_delay(ctx.settings.follower_watch_seconds),
-            retry_error_callback=last_result,
-            before_sleep=None,
-        )
-        arrived = first is not None and expected is not None and first >= expected
-        watching = ctx.settings.follower_watch_seconds > 0 and not arrived
-        last = watch(playwright_errors_translated(count)) if watching else first
+        def arrived(n: int | None) -> bool:
+            return n is not None and expected is not None and n >= expected
+
+        watching = ctx.settings.follower_watch_seconds > 0 and not arrived(first)
+        last = poll(ctx, count, until=arrived, within=ctx.settings.follower_watch_seconds,
+                    first_wait=2.0) if watching else first
         ctx.evidence.log.info("verify.followers", at_start=first, at_end=last, expected=expected)
         of = f" of the {expected} the old account had" if expected is not None else ""
         line = f"Verify: {new.handle} has {last if last is not None else 'an unknown number of'} follower(s){of}"

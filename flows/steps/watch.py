@@ -17,16 +17,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
-import tenacity
-
 from agent.errors import Stopped
-from agent.retry import wait_retry_after
 from agent.steps import Role, StepContext
 from flows.handles import same_acct
 from flows.pages.migration import MigrationPage
 from flows.pages.public import PublicSide
 from flows.pages.webapp import FollowRequestsColumn
-from flows.steps.common import attempt, last_result, playwright_errors_translated, retrying, view
+from flows.steps.common import attempt, poll, view
 
 
 @dataclass
@@ -116,11 +113,4 @@ class FollowerWatch:
             on_reading(reading)
             return reading
 
-        poll = retrying(self.ctx).copy(
-            retry=tenacity.retry_if_result(lambda r: not r.done) | retrying(self.ctx).retry,
-            wait=wait_retry_after(initial=2.0, maximum=60.0),
-            stop=tenacity.stop_after_delay(seconds),
-            retry_error_callback=last_result,
-            before_sleep=None,
-        )
-        return poll(playwright_errors_translated(read))
+        return poll(self.ctx, read, until=lambda r: r.done, within=seconds, first_wait=2.0, max_wait=60.0)
