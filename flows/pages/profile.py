@@ -98,13 +98,22 @@ class PrivacyPage(MastodonPage):
         return self.field_errors()
 
 
-def open_follow_approval_setting(profile: ProfilePage, privacy: PrivacyPage) -> tuple[MastodonPage, "Locator", bool]:
-    """The page and checkbox that decide whether follows need approval, found on the page itself:
-    (page, checkbox, checked_means_locked)."""
+@dataclass
+class FollowApprovalSetting:
+    page: MastodonPage
+    checkbox: "Locator"
+    checked_means_locked: bool  # "Require follow requests" (profile) or "unlocked" (4.x privacy page)
+
+    def requires_approval(self) -> bool:
+        return self.checkbox.is_checked() == self.checked_means_locked
+
+
+def open_follow_approval_setting(profile: ProfilePage, privacy: PrivacyPage) -> FollowApprovalSetting:
+    """The page and checkbox that decide whether follows need approval, found on the page itself."""
     profile.open()
     locked = profile.locked_checkbox()
     if locked is not None:
-        return profile, locked, True
+        return FollowApprovalSetting(profile, locked, True)
     response = privacy.open()
     unlocked = privacy.unlocked_checkbox() if response is None or response.status != 404 else None
     if unlocked is None:
@@ -112,4 +121,4 @@ def open_follow_approval_setting(profile: ProfilePage, privacy: PrivacyPage) -> 
             "Neither the profile page nor /settings/privacy has the follow-approval setting",
             hint="unlock the new account by hand (\"Require follow requests\" off), then rerun",
         )
-    return privacy, unlocked, False
+    return FollowApprovalSetting(privacy, unlocked, False)

@@ -121,11 +121,13 @@ class PreflightStep:
 
     def _not_locked(self, ctx: StepContext, found: Findings, may_change: bool) -> None:
         new = ctx.accounts[Role.NEW]
-        locked = follows_need_approval(ctx)
-        if locked is None:
-            _, box, checked_means_locked = open_follow_approval_setting(
-                view(ctx, Role.NEW, ProfilePage), view(ctx, Role.NEW, PrivacyPage))
-            locked = box.is_checked() == checked_means_locked
+        def open_setting():
+            return open_follow_approval_setting(view(ctx, Role.NEW, ProfilePage), view(ctx, Role.NEW, PrivacyPage))
+
+        locked, setting = follows_need_approval(ctx), None
+        if locked is None:  # no public answer: read the setting itself, and keep the page for the change
+            setting = open_setting()
+            locked = setting.requires_approval()
         if not locked:
             found.ok("new_unlocked", f"{new.handle} accepts followers without approval")
             return
@@ -137,14 +139,11 @@ class PreflightStep:
             )
         ctx.notes["unlocking"] = True
         ctx.save_notes()
-        page, box, checked_means_locked = open_follow_approval_setting(
-            view(ctx, Role.NEW, ProfilePage), view(ctx, Role.NEW, PrivacyPage))
-        box.set_checked(not checked_means_locked)
-        errors = page.save()
-        screenshot(ctx, page, "new-account-unlocked")
-        _, box, checked_means_locked = open_follow_approval_setting(
-            view(ctx, Role.NEW, ProfilePage), view(ctx, Role.NEW, PrivacyPage))
-        if errors or box.is_checked() == checked_means_locked:
+        setting = setting or open_setting()
+        setting.checkbox.set_checked(not setting.checked_means_locked)
+        errors = setting.page.save()
+        screenshot(ctx, setting.page, "new-account-unlocked")
+        if errors or open_setting().requires_approval():  # read back: did it stick?
             raise PreflightFailed(f"Could not unlock {new.handle}: {'; '.join(errors) or 'the setting did not stick'}",
                                   hint="turn off \"Require follow requests\" by hand, then rerun")
         ctx.evidence.log.info("preflight.unlocked", account=str(new.handle))
