@@ -157,10 +157,8 @@ class RowPerson(ConsolePerson):
     def say(self, text: str) -> None:
         self.console.print(f"[dim]{self.name}[/dim] {text}")
 
-    def step(self, number: int, total: int, title: str, *, resumed: bool = False) -> None:
-        self._headline = f"Step {number} of {total}: {title}"
-        self._tell("checking what was done before" if resumed else "")
-        self.say(f"[bold]Step {number} of {total}[/bold]: {title}" + (" (checking what was done before)" if resumed else ""))
+    def heading(self, text: str) -> None:
+        self.say(text)  # a rule across a shared terminal would not say whose step it is
 
     def progress(self, label: str, done: int, total: int | None) -> None:
         super().progress(f"{self.name} {label}", done, total)

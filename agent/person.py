@@ -40,9 +40,12 @@ class ConsolePerson:
     def step(self, number: int, total: int, title: str, *, resumed: bool = False) -> None:
         self._stop_bars()
         tail = " [dim](checking what was done before)[/dim]" if resumed else ""
-        self.console.rule(f"[bold]Step {number} of {total}[/bold]: {title}{tail}", align="left")
+        self.heading(f"[bold]Step {number} of {total}[/bold]: {title}{tail}")
         self._headline = f"Step {number} of {total}: {title}"
         self._tell("checking what was done before" if resumed else "")
+
+    def heading(self, text: str) -> None:
+        self.console.rule(text, align="left")
 
     def progress(self, label: str, done: int, total: int | None) -> None:
         of = f" of {total}" if total is not None else ""
