@@ -6,6 +6,7 @@ import re
 import signal
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +226,13 @@ def run_login(settings: Settings, role: Role, *, timeout_s: float = 600,
     return stops.code
 
 
-def write_summary(run: Run, runner: Any, outcome: str, message: str | None, seconds: float) -> Path:
+@dataclass
+class Summary:
+    path: Path  # summary.md (summary.json beside it)
+    left_to_you: list[dict[str, str]]
+
+
+def write_summary(run: Run, runner: Any, outcome: str, message: str | None, seconds: float) -> Summary:
     steps = []
     for step in runner.plan.steps:
         record = run.state.step(step.name)
@@ -249,11 +256,11 @@ def write_summary(run: Run, runner: Any, outcome: str, message: str | None, seco
     lines += ["", "Screenshots: screenshots/ · log: log.jsonl · state: state.json · report: report.html"]
     target = run.evidence.path("summary.md")
     target.write_text(run.evidence.redactor.scrub("\n".join(lines)) + "\n", encoding="utf-8")
-    return target
+    return Summary(target, left)
 
 
 def tell_outcome(person: ConsolePerson, run: Run, outcome: str, message: str | None, code: ExitCode,
-                 summary: Path, report: Path | None = None) -> None:
+                 summary: Summary, report: Path | None = None) -> None:
     person.say("")
     if outcome == "completed":
         person.say(f"[green bold]Done.[/green bold] {run.accounts[Role.OLD].handle} now redirects to "
@@ -262,12 +269,11 @@ def tell_outcome(person: ConsolePerson, run: Run, outcome: str, message: str | N
         person.say("[yellow]Interrupted.[/yellow] Nothing is lost: run the same command again to resume.")
     else:
         person.say(f"[red]Stopped:[/red] {message}")
-    left = (read_json(summary.with_suffix(".json")) or {}).get("left_to_you") or []
-    if left:
+    if summary.left_to_you:
         person.say("[bold]Left for you[/bold]")
-        for item in left:
+        for item in summary.left_to_you:
             person.say(f"  • {item['what']}\n    [dim]how:[/dim] {item['how']}")
-    person.say(f"Summary: {summary}")
+    person.say(f"Summary: {summary.path}")
     if report is not None:
         person.say(f"Report: {report}  (mastomove report {run.run_dir} --open)")
     person.say(f"Screenshots: {run.run_dir / 'screenshots'}")
