@@ -37,10 +37,7 @@ class AccountSettingsPage(MastodonPage):
     def sign_out(self) -> None:
         """Log out through the sidebar's "Logout" link (`data-method="delete"` to /auth/sign_out),
         which ends the server's session; lands on the sign-in page."""
-        link = self.link_to(SIGN_OUT_PATH).first
-        self.page.wait_for_load_state("load")  # the link needs Mastodon's script
-        with self.page.expect_navigation(wait_until="domcontentloaded"):
-            link.click()
+        self.follow_data_method_link(self.link_to(SIGN_OUT_PATH).first, ends_session=True)
 
     def redirect_notice(self) -> str | None:
         """The "your account is inactive because it is redirecting to ..." warning, if shown."""

@@ -137,20 +137,22 @@ class MastodonPage:
         self._check(response, target, self.SIGNED_IN if signed_in is None else signed_in)
         return response
 
-    def submit(self, trigger: "Locator", *, timeout: float | None = None) -> "Response | None":
-        """Click a submit button (or a `data-method` link) and wait for the page it leads to."""
+    def submit(self, trigger: "Locator", *, timeout: float | None = None,
+               ends_session: bool = False) -> "Response | None":
+        """Click a submit button (or a `data-method` link) and wait for the page it leads to.
+        Landing on the sign-in page means the session expired, unless the click `ends_session`."""
         url = self.page.url
         with network_errors(url):
             with self.page.expect_navigation(wait_until="domcontentloaded", timeout=timeout) as navigation:
                 trigger.click()
         response = navigation.value
-        self._check(response, url, self.SIGNED_IN)
+        self._check(response, url, self.SIGNED_IN and not ends_session)
         return response
 
-    def follow_data_method_link(self, link: "Locator") -> "Response | None":
+    def follow_data_method_link(self, link: "Locator", *, ends_session: bool = False) -> "Response | None":
         # `data-method` links need Mastodon's script, which may still be loading at DOMContentLoaded.
         self.page.wait_for_load_state("load")
-        return self.submit(link)
+        return self.submit(link, ends_session=ends_session)
 
     def _check(self, response: "Response | None", url: str, signed_in: bool) -> None:
         status = response.status if response is not None else None
