@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import zipfile
@@ -23,10 +22,10 @@ from typing import Any, Callable, TypeVar
 
 import httpx
 
+from browserless import Browserless
 from fixtures.pytest_plugin import TEST_SEED
 
 PROJECT = Path(__file__).resolve().parents[2]
-TOKEN = re.compile(r'name="authenticity_token" value="([^"]+)"')
 FAST = {  # the fixtures answer in seconds: no need to wait as long as on real servers
     "MASTOMOVE_ALIAS_FIRST_WAIT_SECONDS": "1", "MASTOMOVE_ALIAS_WAIT_CAP_SECONDS": "5",
     "MASTOMOVE_ALIAS_WAIT_SECONDS": "120", "MASTOMOVE_FOLLOWER_WATCH_SECONDS": "30",
@@ -109,27 +108,6 @@ def unzipped(zip_path: Path) -> dict[str, bytes]:
 
 
 # --- a person's hands, without a browser -----------------------------------------------------------
-class Browserless:
-    """A signed-in HTTP session on one account (the form posts a person's browser makes)."""
-
-    def __init__(self, cred, otp: str | None = None):
-        self.http = httpx.Client(base_url=cred.url, follow_redirects=False, timeout=30.0, trust_env=False)
-        form = self.http.get("/auth/sign_in").text
-        answer = self.http.post("/auth/sign_in", data={"authenticity_token": TOKEN.search(form).group(1),
-                                                       "user[email]": cred.email, "user[password]": cred.password})
-        if "otp-authentication-form" in answer.text:
-            answer = self.http.post("/auth/sign_in", data={"authenticity_token": TOKEN.search(answer.text).group(1),
-                                                           "user[otp_attempt]": otp or cred.otp()})
-        assert answer.status_code == 302, answer.text[:300]
-
-    def submit(self, page: str, action: str, data: dict[str, str]) -> httpx.Response:
-        token = TOKEN.search(self.http.get(page).text).group(1)
-        return self.http.post(action, data={"authenticity_token": token, **data})
-
-    def close(self) -> None:
-        self.http.close()
-
-
 def move_by_hand(cluster) -> None:
     """The alias on the new account, then the move on the old one, as a person does it."""
     old, new = cluster.credentials["old"], cluster.credentials["new"]
@@ -137,7 +115,7 @@ def move_by_hand(cluster) -> None:
     answer = on_new.submit("/settings/aliases", "/settings/aliases", {"account_alias[acct]": old.acct})
     assert answer.status_code == 302, answer.text[:300]
     on_new.close()
-    on_old = Browserless(old, otp=old.recovery_codes[0])  # leaves this half-minute's code to the agent
+    on_old = Browserless.sparing_totp(old)  # leaves this half-minute's code to the agent
     answer = on_old.submit("/settings/migration", "/settings/migration",
                            {"account_migration[acct]": new.acct, "account_migration[current_password]": old.password})
     assert answer.status_code == 302, answer.text[:300]

@@ -1,20 +1,13 @@
-"""Things that are not Mastodon, for bad-input and origin tests: a plain web server, an address
-where nothing listens, and a person's browser-less session on the fixture servers (to set up an
-account that has already moved, or is in its cooldown, the way a person would have)."""
+"""Things that are not Mastodon, for bad-input and origin tests: a plain web server and an address
+where nothing listens."""
 from __future__ import annotations
 
-import re
 import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import urlsplit
-
-import httpx
-
-TOKEN = re.compile(r'name="authenticity_token" value="([^"]+)"')
-META_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
 @dataclass
@@ -79,32 +72,3 @@ def nothing_listening(host: str = "127.0.0.1") -> str:
         sock.bind((host, 0))
         port = sock.getsockname()[1]
     return f"http://{host}:{port}"
-
-
-class Person:
-    """A signed-in session without a browser, submitting forms as a browser would."""
-
-    def __init__(self, cred, *, otp: str | None = None):
-        self.cred = cred
-        self.http = httpx.Client(base_url=cred.url, follow_redirects=False, timeout=30.0, trust_env=False)
-        page = self.http.get("/auth/sign_in").text
-        response = self.http.post("/auth/sign_in", data={"authenticity_token": TOKEN.search(page).group(1),
-                                                         "user[email]": cred.email, "user[password]": cred.password})
-        if "user[otp_attempt]" in response.text:
-            response = self.http.post("/auth/sign_in", data={
-                "authenticity_token": TOKEN.search(response.text).group(1),
-                "user[otp_attempt]": otp or cred.recovery_codes[0]})  # a recovery code spares the TOTP window
-        assert response.status_code in (302, 303), response.text[:500]
-
-    def submit(self, page_path: str, action: str, data: dict[str, str], method: str = "post") -> httpx.Response:
-        html = self.http.get(page_path).text
-        token = (TOKEN.search(html) or META_TOKEN.search(html)).group(1)
-        body = {"authenticity_token": token, **data}
-        if method != "post":
-            body["_method"] = method
-        response = self.http.post(action, data=body)
-        assert response.status_code in (200, 302, 303), f"{action}: {response.status_code} {response.text[:500]}"
-        return response
-
-    def close(self) -> None:
-        self.http.close()

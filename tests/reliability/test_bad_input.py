@@ -18,7 +18,8 @@ import pyotp
 import pytest
 
 from campaign import CAMPAIGNS, JobContext
-from fakes import FakeServer, Person, nothing_listening
+from browserless import Browserless
+from fakes import FakeServer, nothing_listening
 from harness import SMALL_SEED, AgentResult, run_agent
 from servers import changes, snapshot, tally
 
@@ -39,9 +40,9 @@ class Case:
 def already_moved(cluster, tmp_path):
     """The person redirected the old account to someone else earlier."""
     target = next(f["acct"] for f in cluster.old.account("alice", ["follows"])["follows"] if "@remote.test" in f["acct"])
-    person = Person(cluster.credentials["old"])
-    person.submit("/settings/migration/redirect/new", "/settings/migration/redirect",
-                  {"form_redirect[acct]": target, "form_redirect[current_password]": cluster.credentials["old"].password})
+    person = Browserless.sparing_totp(cluster.credentials["old"])
+    person.submit_ok("/settings/migration/redirect/new", "/settings/migration/redirect",
+                     {"form_redirect[acct]": target, "form_redirect[current_password]": cluster.credentials["old"].password})
     person.close()
     assert cluster.old.account("alice", [])["moved_to"], "set-up: the redirect did not happen"
 
@@ -50,14 +51,14 @@ def in_cooldown(cluster, tmp_path):
     """The old account moved (to the new one) and the person cancelled the redirect since: the
     30-day cooldown still runs."""
     old, new = cluster.credentials["old"], cluster.credentials["new"]
-    person_new = Person(new)
-    person_new.submit("/settings/aliases", "/settings/aliases", {"account_alias[acct]": old.acct})
+    person_new = Browserless.sparing_totp(new)
+    person_new.submit_ok("/settings/aliases", "/settings/aliases", {"account_alias[acct]": old.acct})
     person_new.close()
-    person = Person(old)
-    person.submit("/settings/migration", "/settings/migration",
-                  {"account_migration[acct]": new.acct, "account_migration[current_password]": old.password})
+    person = Browserless.sparing_totp(old)
+    person.submit_ok("/settings/migration", "/settings/migration",
+                     {"account_migration[acct]": new.acct, "account_migration[current_password]": old.password})
     cluster.old.wait_for(lambda a: a["moved_to"], include=[])
-    person.submit("/settings/migration", "/settings/migration/redirect", {}, method="delete")
+    person.submit_ok("/settings/migration", "/settings/migration/redirect", {}, method="delete")
     person.close()
     state = cluster.old.account("alice", ["migrations"])
     assert state["moved_to"] is None and state["migrations"], "set-up: no cancelled move"

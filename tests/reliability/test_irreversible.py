@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from campaign import CAMPAIGNS, JobContext
-from fakes import Person
+from browserless import Browserless
 from harness import SMALL_SEED, AgentResult, run_agent
 from servers import tally
 
@@ -21,7 +21,7 @@ from servers import tally
 def save_session_of(cluster, role: str, session_dir) -> None:
     """What `mastomove login old` keeps: the browser's cookies after a person signed in (here the
     sign-in is made without a browser, and written in Playwright's storage-state format)."""
-    person = Person(cluster.credentials[role])
+    person = Browserless.sparing_totp(cluster.credentials[role])
     cookies = [{"name": c.name, "value": c.value, "domain": c.domain.removesuffix(".local"), "path": c.path or "/",
                 "expires": -1, "httpOnly": True, "secure": False, "sameSite": "Lax"} for c in person.http.cookies.jar]
     person.close()
