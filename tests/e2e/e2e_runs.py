@@ -22,6 +22,7 @@ from typing import Any, Callable, TypeVar
 
 import httpx
 
+from agent.demo import cluster_environment
 from browserless import Browserless
 from fixtures.pytest_plugin import TEST_SEED
 
@@ -41,15 +42,8 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def account_env(cluster, run_dir: Path, **extra: str) -> dict[str, str]:
-    old, new = cluster.credentials["old"], cluster.credentials["new"]
-    env = clean_env(
-        MASTOMOVE_OLD_HANDLE=old.acct, MASTOMOVE_OLD_URL=cluster.old.url, MASTOMOVE_OLD_EMAIL=old.email,
-        MASTOMOVE_OLD_PASSWORD=old.password, MASTOMOVE_NEW_HANDLE=new.acct, MASTOMOVE_NEW_URL=cluster.new.url,
-        MASTOMOVE_NEW_EMAIL=new.email, MASTOMOVE_NEW_PASSWORD=new.password, MASTOMOVE_RUN_DIR=str(run_dir))
-    if old.otp_secret:
-        env["MASTOMOVE_OLD_OTP_SECRET"] = old.otp_secret
-    env.update(extra)
-    return env
+    """The documented MASTOMOVE_* variables for the cluster's seeded accounts, and the run folder."""
+    return clean_env(**{**cluster_environment(cluster, base={}), "MASTOMOVE_RUN_DIR": str(run_dir), **extra})
 
 
 def mastomove(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
