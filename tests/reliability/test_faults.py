@@ -156,10 +156,6 @@ def arm(cluster, group: Group, step: str, counter: dict[str, int]) -> None:
             _arm_one(cluster, group, counter, step, kind, instance_name, path, method)
 
 
-def fault_table(instance) -> list[dict[str, Any]]:
-    return instance.state(include=[])["instance"]["faults"]
-
-
 @dataclass
 class GroupOutcome:
     group: Group
@@ -207,7 +203,7 @@ def run_group(group: Group, cluster, base: Path, short_config: Path) -> GroupOut
         return Agent(cluster, run_dir, *args, env=agent_env(cluster, run_dir, otp=group.two_factor, **extra))
 
     attempts = until_done(make, on_start=arm_verify_when_the_move_starts)
-    tables = {name: fault_table(getattr(cluster, name)) for name in ("old", "new")}
+    tables = {name: getattr(cluster, name).faults() for name in ("old", "new")}
     for armed in group.armed:
         armed.hits = tables[armed.instance][armed.index]["hits"]
         assert tables[armed.instance][armed.index]["kind"] == armed.kind, "fault table out of step with the test"

@@ -81,12 +81,8 @@ def kill_at(cluster, run_dir: Path, predicate: Callable[[dict], bool], *args: st
     return agent.wait()
 
 
-def fault_table(instance) -> list[dict[str, Any]]:
-    return instance._call("GET", "/_fixtures/faults")  # Instance has no public reader for this list
-
-
 def fault_hits(instance, index: int) -> int:
-    return fault_table(instance)[index]["hits"]
+    return instance.faults()[index]["hits"]
 
 
 def kill_in_flight(cluster, run_dir: Path, instance, path: str, applied: Callable[[], bool],
@@ -95,7 +91,7 @@ def kill_in_flight(cluster, run_dir: Path, instance, path: str, applied: Callabl
     The request is held on the server for `delay` s (a slow fault); once it has arrived the agent
     is frozen (SIGSTOP: its connection stays open, so the server completes the request), and when
     the server has applied it the agent is killed."""
-    index = len(fault_table(instance))
+    index = len(instance.faults())
     instance.fault(path, "slow", count=1, delay=delay, method="POST")
     agent = Agent(cluster, run_dir, *confirm_args(cluster), otp=False, **NO_SCREENSHOTS).start()
     deadline = time.monotonic() + 300
