@@ -105,16 +105,27 @@ class ImportsPage(MastodonPage):
 
     version: ImportVersion | None = None
 
-    def open_form(self) -> ImportVersion:
-        response = self.open(self.PATH)
-        if (response is None or response.status != 404) and self.has(self._field(ImportVersion.BULK, "data")):
-            self.version = ImportVersion.BULK
-            return self.version
-        self.open(self.LEGACY_PATH)
-        if self.has(self._field(ImportVersion.LEGACY, "data")):
-            self.version = ImportVersion.LEGACY
-            return self.version
+    def open_form(self, expected: ImportVersion | None = None) -> ImportVersion:
+        """Open the import form and tell which kind it is: 4.2+'s at /settings/imports, else the
+        older one at /settings/import. `expected` (what an earlier look found) is tried first."""
+        forms = [(ImportVersion.BULK, self.PATH), (ImportVersion.LEGACY, self.LEGACY_PATH)]
+        if expected is ImportVersion.LEGACY:
+            forms.reverse()
+        for version, path in forms:
+            response = self.open(path)
+            if (response is None or response.status != 404) and self.has(self._field(version, "data")):
+                self.version = version
+                return version
         raise PageChanged("The new server's import page has no file field (looked at /settings/imports and /settings/import)")
+
+    def form_on_screen(self) -> ImportVersion | None:
+        """The import form this page already shows (4.2+ shows it above its list of imports), if any:
+        no need to load it again."""
+        for version, path in ((ImportVersion.BULK, self.PATH), (ImportVersion.LEGACY, self.LEGACY_PATH)):
+            if self.on(path) and self.has(self._field(version, "data")):
+                self.version = version
+                return version
+        return None
 
     def _field(self, version: ImportVersion, attr: str) -> str:
         return self.FIELD.format(key=self.KEYS[version], attr=attr)

@@ -50,7 +50,7 @@ class ImportsStep:
                 continue
             ctx.person.progress(f"Importing {kind.name}", 0, entry["rows"])  # says which list, from the start
             outcome = attempt(ctx, lambda kind=kind, entry=entry: self._import(ctx, kind, Path(entry["path"]),
-                                                                              entry["rows"], mode))
+                                                                              entry["rows"], mode, version))
             outcome = dict(outcome)
             report.extend(outcome.pop("report", []))
             results[kind.name] = outcome
@@ -60,12 +60,13 @@ class ImportsStep:
     def _notes(self, ctx: StepContext, kind: ListKind) -> dict[str, Any]:
         return ctx.notes.setdefault(kind.name, {})
 
-    def _import(self, ctx: StepContext, kind: ListKind, file: Path, rows: int, mode: str) -> dict[str, Any]:
+    def _import(self, ctx: StepContext, kind: ListKind, file: Path, rows: int, mode: str,
+                expected: ImportVersion) -> dict[str, Any]:
         notes = self._notes(ctx, kind)
         if notes.get("state") in ("finished", "submitted"):
             return dict(notes["result"])  # includes its report lines
         page = view(ctx, Role.NEW, ImportsPage)
-        version = page.open_form()
+        version = page.form_on_screen() or page.open_form(expected)
         if not page.offers_type(kind.import_type):
             return {"skipped": "unsupported",
                     "report": [f"Import: this server cannot import {kind.name} (its version has no such import)"]}
@@ -110,7 +111,7 @@ class ImportsStep:
         notes.update({"state": "uploading", "file": str(file), "mode": mode})
         ctx.save_notes()
         if not page.on(page.PATH):  # the form was just loaded by _import, unless _resume went elsewhere
-            page.open_form()
+            page.open_form(page.version)
         outcome = page.upload(kind.import_type, file, mode)
         if outcome.import_id is None:
             screenshot(ctx, page, f"{kind.name}-upload-refused")
