@@ -35,6 +35,41 @@ class wait_retry_after(tenacity.wait.wait_base):
         return _wait_for(state, self.fallback)
 
 
+class wait_for_progress(tenacity.wait.wait_base):
+    """Back off as `wait_retry_after` does, but no longer than the work's own pace says it needs:
+    while the readings advance (`progress(reading)` -> (done, total)), the next one is taken when
+    the rest should be done at the rate seen so far. A reading that did not advance leaves the
+    backoff alone, so a stalled job is not polled any faster."""
+
+    def __init__(self, progress: Callable[[object], tuple[int, int] | None], initial: float = 1.0,
+                 maximum: float = 30.0, shortest: float = 0.25, clock: Callable[[], float] = time.monotonic):
+        self.backoff = wait_retry_after(initial=initial, maximum=maximum)
+        self.progress = progress
+        self.shortest = shortest
+        self.clock = clock
+        self.first: tuple[float, int] | None = None  # (when, done) of the first reading with progress
+        self.last_done: int | None = None
+
+    def __call__(self, state: RetryCallState) -> float:
+        wait = self.backoff(state)
+        if state.outcome is None or state.outcome.failed:
+            return wait
+        reading = self.progress(state.outcome.result())
+        if reading is None:
+            return wait
+        done, total = reading
+        now, advanced = self.clock(), self.last_done is not None and done > self.last_done
+        self.last_done = done
+        if self.first is None or done < self.first[1]:
+            self.first = (now, done)
+            return wait
+        started, done_then = self.first
+        if not advanced or now <= started or done <= done_then:
+            return wait
+        rest = (total - done) * (now - started) / (done - done_then)
+        return max(self.shortest, min(wait, rest))
+
+
 def _log_retry(state: RetryCallState) -> None:
     error = state.outcome.exception() if state.outcome else None
     log.warning(

@@ -8,7 +8,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from agent.errors import ConnectionFailed, NotAnAliasYet, PageChanged, SessionExpired, Transient
-from agent.retry import transient, wait_retry_after
+from agent.retry import transient, wait_for_progress, wait_retry_after
 from agent.steps import Role, StepContext
 from flows.pages.base import MastodonPage, is_network_error
 
@@ -69,13 +69,16 @@ def last_result(state: tenacity.RetryCallState) -> Any:
 
 def poll(ctx: StepContext, read: Callable[[], T], *, until: Callable[[T], bool], within: float,
          first_wait: float, max_wait: float = 30.0,
+         progress: Callable[[T], tuple[int, int] | None] | None = None,
          before_sleep: Callable[[tenacity.RetryCallState], None] | None = None) -> T:
     """Read again, backing off from `first_wait`, until `until(reading)` holds or `within` seconds
-    have passed; then the last reading. A transient error on the way is retried like any other."""
+    have passed; then the last reading. A transient error on the way is retried like any other.
+    With `progress` ((done, total) of a reading), no wait outlasts what the pace so far predicts."""
     base = retrying(ctx)
     policy = base.copy(
         retry=tenacity.retry_if_result(lambda reading: not until(reading)) | base.retry,
-        wait=wait_retry_after(initial=first_wait, maximum=max_wait),
+        wait=(wait_for_progress(progress, initial=first_wait, maximum=max_wait) if progress
+              else wait_retry_after(initial=first_wait, maximum=max_wait)),
         stop=tenacity.stop_after_delay(within),
         retry_error_callback=last_result,
         before_sleep=before_sleep,

@@ -150,15 +150,22 @@ class ImportsStep:
         # Confirming lands on the imports list: its first reading needs no reload.
         loaded = [page.on(page.PATH)]
 
+        def progress(row: ImportRow | None) -> tuple[int, int] | None:
+            """Rows processed (imported or failed) of all rows."""
+            if row is None or row.total is None:
+                return None
+            return (row.imported or 0) + row.failures, row.total
+
         def read_row() -> ImportRow | None:
             if not (loaded and loaded.pop()):
                 page.open()
             row = page.row(import_id)
-            if row is not None and row.total is not None:
-                ctx.person.progress(f"Importing {kind.name}", (row.imported or 0) + row.failures, row.total)
+            processed = progress(row)
+            if processed is not None:
+                ctx.person.progress(f"Importing {kind.name}", *processed)
             return row
 
-        return poll(ctx, read_row, until=lambda row: row is None or row.finished,
+        return poll(ctx, read_row, until=lambda row: row is None or row.finished, progress=progress,
                     within=ctx.settings.import_timeout_seconds, first_wait=0.25)  # small lists finish in a second
 
     def _check(self, ctx: StepContext, page: ImportsPage, kind: ListKind, file: Path, rows: int,

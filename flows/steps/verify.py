@@ -81,13 +81,13 @@ class VerifyStep:
             ctx.person.progress(f"Followers on {new.handle}", value or 0, expected)
             return value
 
-        first = attempt(ctx, count)
         def arrived(n: int | None) -> bool:
             return n is not None and expected is not None and n >= expected
 
+        first = attempt(ctx, count)
         watching = ctx.settings.follower_watch_seconds > 0 and not arrived(first)
-        last = poll(ctx, count, until=arrived, within=ctx.settings.follower_watch_seconds,
-                    first_wait=2.0) if watching else first
+        last = poll(ctx, count, until=arrived, within=ctx.settings.follower_watch_seconds, first_wait=2.0,
+                    progress=lambda n: (n, expected) if n is not None and expected else None) if watching else first
         ctx.evidence.log.info("verify.followers", at_start=first, at_end=last, expected=expected)
         of = f" of the {expected} the old account had" if expected is not None else ""
         line = f"Verify: {new.handle} has {last if last is not None else 'an unknown number of'} follower(s){of}"
