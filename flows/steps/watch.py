@@ -39,9 +39,16 @@ class Reading:
 
     @property
     def done(self) -> bool:
-        if self.expected is not None and self.arrived is not None:
-            return self.arrived + (self.pending or 0) >= self.expected
+        if self.progress is not None:
+            return self.progress[0] >= self.progress[1]
         return self.moved and self.old_followers == 0
+
+    @property
+    def progress(self) -> tuple[int, int] | None:
+        """(arrived or waiting for approval, expected), when both are known."""
+        if self.expected is None or self.arrived is None:
+            return None
+        return self.arrived + (self.pending or 0), self.expected
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,4 +120,5 @@ class FollowerWatch:
             on_reading(reading)
             return reading
 
-        return poll(self.ctx, read, until=lambda r: r.done, within=seconds, first_wait=2.0, max_wait=60.0)
+        return poll(self.ctx, read, until=lambda r: r.done, within=seconds, first_wait=2.0, max_wait=60.0,
+                    progress=lambda r: r.progress)
