@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import threading
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 # Fields that must never appear readable in a screenshot, whatever the page's language.
 SECRET_FIELDS = "input[type=password], input[autocomplete='one-time-code'], input[name*='otp']"
 REDACTED = "[redacted]"
+LIBRARY_LOGGERS = ("playwright", "asyncio")  # their records belong in the run's log
 
 
 # A video records the screen as it is: typed secrets are drawn as discs, one-time codes included.
@@ -127,6 +129,26 @@ class _ThreadSink:
     log = debug = info = warning = warn = error = critical = exception = msg
 
 
+class _LibraryLogs(logging.Handler):
+    """Libraries' own log records (Playwright's "Error occurred in event listener" when Ctrl-C
+    lands mid-call, asyncio's complaints) go to the run's log, not to the person's terminal."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        fields: dict[str, Any] = {"library": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            fields["exception"] = logging.Formatter().formatException(record.exc_info)
+        logger = structlog.get_logger("library")
+        (logger.warning if record.levelno >= logging.WARNING else logger.info)("library_log", **fields)
+
+
+def _keep_library_logs_in_the_run_log() -> None:
+    for name in LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        if not any(isinstance(handler, _LibraryLogs) for handler in library.handlers):
+            library.addHandler(_LibraryLogs())
+        library.propagate = False
+
+
 class Evidence:
     """One per run: owns the folder, the log and the screenshot counter."""
 
@@ -153,6 +175,7 @@ class Evidence:
         _thread.sink, _thread.processors = self.sink, processors
         structlog.configure(processors=[_route_to_thread_run], logger_factory=lambda *_: _ThreadSink(),
                             cache_logger_on_first_use=False)
+        _keep_library_logs_in_the_run_log()
         self.log = structlog.wrap_logger(self.sink, processors=processors)
 
     def _existing_trace_chunks(self) -> int:
