@@ -50,6 +50,34 @@ def demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: in
         cluster.stop()
 
 
+def batch_files(movers: list[dict[str, Any]], folder: Path, *,
+                overrides: Mapping[str, Mapping[str, str]] | None = None) -> tuple[Path, Path]:
+    """accounts.csv and a secrets file (0600) for `mastomove batch` over a local cluster's movers
+    (`Instance.add_movers`); `overrides` replaces secrets by handle (a wrong password, ...)."""
+    import csv
+    import io
+    import json
+
+    from agent.evidence import private_dir, write_private
+
+    def handle(side: dict[str, Any]) -> str:
+        return f"{side['username']}@{side['domain']}"
+
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerow(["old_handle", "old_url", "old_email", "new_handle", "new_url", "new_email"])
+    secrets: dict[str, dict[str, str]] = {}
+    for mover in movers:
+        old, new = mover["old"], mover["new"]
+        writer.writerow([handle(old), old["url"], old["email"], handle(new), new["url"], new["email"]])
+        for side in (old, new):
+            secret = {"password": side["password"], **({"otp_secret": side["otp_secret"]} if side.get("otp_secret") else {})}
+            secrets[handle(side)] = {**secret, **(overrides or {}).get(handle(side), {})}
+    private_dir(folder)
+    return (write_private(folder / "accounts.csv", rows.getvalue()),
+            write_private(folder / "secrets.json", json.dumps(secrets)))
+
+
 def cluster_environment(cluster: Any, *, base: Mapping[str, str] | None = None, otp: bool = True) -> dict[str, str]:
     """The documented MASTOMOVE_* variables for a local cluster's seeded accounts, on top of `base`
     (default: this process's environment, without MASTOMOVE_* variables of its own). For running

@@ -447,7 +447,7 @@ class Bench:
         rows = []
         for level in levels:
             cluster = self.fresh(follows)
-            movers = runner.add_movers(cluster, accounts, follows)
+            movers = cluster.old.add_movers(accounts, follows=follows, followers=3, notifications=2)
             folder = self.run_dir(f"batch-c{level}")
             run = runner.run_batch(cluster, movers, folder, level, *self.common_args)
             done = sum(1 for mover in movers if runner.check_migrated(cluster, mover["old"]["username"])["moved_to"])

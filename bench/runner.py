@@ -173,37 +173,12 @@ def check_migrated(cluster, username: str = "alice") -> dict[str, Any]:
 
 
 # --- many accounts ---------------------------------------------------------------------------
-def add_movers(cluster, count: int, follows: int) -> list[dict[str, Any]]:
-    """`count` more accounts that move (POST /_fixtures/movers)."""
-    import httpx
-
-    options = {"count": count, "follows": follows, "followers": 3, "notifications": 2}
-    response = httpx.post(f"{cluster.old.url}/_fixtures/movers", timeout=120, trust_env=False, json=options)
-    response.raise_for_status()
-    return response.json()["movers"]
-
-
 def run_batch(cluster, movers: list[dict[str, Any]], folder: Path, parallel: int, *args: str,
               timeout: float = 1800) -> dict[str, Any]:
     """`mastomove batch accounts.csv --parallel N --confirm-moves` for the movers; measured."""
-    import csv
+    from agent.demo import batch_files
 
-    folder.mkdir(parents=True, exist_ok=True)
-    accounts_csv = folder / "accounts.csv"
-    with accounts_csv.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["old_handle", "old_url", "old_email", "new_handle", "new_url", "new_email"])
-        for mover in movers:
-            old, new = mover["old"], mover["new"]
-            writer.writerow([f"{old['username']}@{old['domain']}", old["url"], old["email"],
-                             f"{new['username']}@{new['domain']}", new["url"], new["email"]])
-    secrets = folder / "secrets.json"
-    fd = os.open(secrets, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump({f"{m[side]['username']}@{m[side]['domain']}": {"password": m[side]["password"],
-                                                                   **({"otp_secret": m[side]["otp_secret"]}
-                                                                      if m[side].get("otp_secret") else {})}
-                   for m in movers for side in ("old", "new")}, out)
+    accounts_csv, secrets = batch_files(movers, folder)
     counts_file = folder / "counts.json"
     env = {k: v for k, v in agent_env(cluster, folder / "unused").items() if not k.startswith(
         ("MASTOMOVE_OLD_", "MASTOMOVE_NEW_", "MASTOMOVE_RUN_DIR"))}

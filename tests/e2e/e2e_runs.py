@@ -5,7 +5,6 @@
   the servers' state before and after it;
 - `Browserless`: a person's signed-in HTTP session, to do by hand what the agent is not under
   test for (the alias and the move before `mastomove watch`);
-- `add_movers`: more accounts that move, through the fixtures' control endpoint;
 - `in_thread`: run agent code in-process beside pytest-playwright's browser.
 """
 from __future__ import annotations
@@ -19,8 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
-
-import httpx
 
 from agent.demo import cluster_environment
 from browserless import Browserless
@@ -117,13 +114,6 @@ def move_by_hand(cluster) -> None:
 
 
 # --- more people who move ---------------------------------------------------------------------------
-def add_movers(cluster, count: int, **options: int) -> list[dict[str, Any]]:
-    answer = httpx.post(f"{cluster.old.url}/_fixtures/movers", json={"count": count, **options}, timeout=60,
-                        trust_env=False)
-    answer.raise_for_status()
-    return answer.json()["movers"]
-
-
 T = TypeVar("T")
 
 

@@ -3,43 +3,23 @@ password); the four others move all the same, the failed one changes nothing, an
 leaves a run folder per account and one combined report."""
 from __future__ import annotations
 
-import csv
 import json
 import os
 from pathlib import Path
 
 import pytest
 
-from e2e_runs import add_movers, clean_env, mastomove
+from agent.demo import batch_files
+from e2e_runs import clean_env, mastomove
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def write_batch(folder: Path, movers: list[dict], wrong_password_for: str) -> tuple[Path, Path]:
-    accounts = folder / "accounts.csv"
-    with accounts.open("w", newline="") as out:
-        rows = csv.writer(out)
-        rows.writerow(["old_handle", "old_url", "old_email", "new_handle", "new_url", "new_email"])
-        for mover in movers:
-            old, new = mover["old"], mover["new"]
-            rows.writerow([f"{old['username']}@{old['domain']}", old["url"], old["email"],
-                           f"{new['username']}@{new['domain']}", new["url"], new["email"]])
-    secrets = {}
-    for mover in movers:
-        for side in ("old", "new"):
-            handle = f"{mover[side]['username']}@{mover[side]['domain']}"
-            secrets[handle] = {"password": mover[side]["password"] + ("-typo" if handle == wrong_password_for else "")}
-    secrets_file = folder / "secrets.json"
-    secrets_file.write_text(json.dumps(secrets))
-    os.chmod(secrets_file, 0o600)
-    return accounts, secrets_file
-
-
 def test_a_batch_of_five_with_one_failing_cleanly(mastodon, tmp_path):
-    movers = add_movers(mastodon, 5, follows=4, followers=2)
+    movers = mastodon.old.add_movers(5, follows=4, followers=2)
     failing = movers[2]
     failing_old = f"{failing['old']['username']}@{failing['old']['domain']}"
-    accounts, secrets = write_batch(tmp_path, movers, wrong_password_for=failing_old)
+    accounts, secrets = batch_files(movers, tmp_path, overrides={failing_old: {"password": failing["old"]["password"] + "-typo"}})
     batch_dir = tmp_path / "batch"
 
     # Profile, announcement, backup and the wait for followers are tested elsewhere: left out here.
@@ -83,8 +63,8 @@ def test_a_batch_of_five_with_one_failing_cleanly(mastodon, tmp_path):
 
 
 def test_a_secrets_file_others_can_read_is_refused(mastodon, tmp_path):
-    movers = add_movers(mastodon, 1)
-    accounts, secrets = write_batch(tmp_path, movers, wrong_password_for="")
+    movers = mastodon.old.add_movers(1)
+    accounts, secrets = batch_files(movers, tmp_path)
     os.chmod(secrets, 0o644)
     done = mastomove("batch", str(accounts), "--secrets", str(secrets), "--batch-dir", str(tmp_path / "b"),
                      env=clean_env())
