@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: setup demo test serve reliability bench check-ui clean
 
 setup: $(STAMP)
-	@$(PY) -m agent.provision
+	@$(PY) -m mastomove.agent.provision
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mastomove needs Python 3.11 or newer")'
@@ -32,7 +32,7 @@ check-ui: setup
 	@$(VENV)/bin/mastomove check-ui $(CHECK_ARGS)
 
 serve: setup
-	@$(PY) -m fixtures serve
+	@$(PY) -m mastomove.fixtures serve
 
 clean:
 	rm -rf $(VENV) runs test-results check-ui-results .pytest_cache

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from agent.errors import BadInput
-from agent.settings import Settings
-from agent.steps import Account, Handle, Role
+from mastomove.agent.errors import BadInput
+from mastomove.agent.settings import Settings
+from mastomove.agent.steps import Account, Handle, Role
 
 
 def is_loopback(host: str) -> bool:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.errors import ExitCode, MastomoveError, exit_code_for
-from agent.evidence import read_json
-from agent.person import ConsolePerson
-from agent.settings import Settings
-from agent.steps import Account, Role
+from mastomove.agent.errors import ExitCode, MastomoveError, exit_code_for
+from mastomove.agent.evidence import read_json
+from mastomove.agent.person import ConsolePerson
+from mastomove.agent.settings import Settings
+from mastomove.agent.steps import Account, Role
 
 
 def default_run_dir(accounts: dict[Role, Account]) -> Path:
@@ -41,10 +41,10 @@ class Run:
 
     def __init__(self, settings: Settings, accounts: dict[Role, Account], person: ConsolePerson,
                  run_dir: Path, *, connect: str | None = None):
-        from agent.browser import BrowserConfig, BrowserSession
-        from agent.evidence import Evidence
-        from agent.runner import RunContext
-        from agent.state import RunState
+        from mastomove.agent.browser import BrowserConfig, BrowserSession
+        from mastomove.agent.evidence import Evidence
+        from mastomove.agent.runner import RunContext
+        from mastomove.agent.state import RunState
 
         self.settings = settings
         self.accounts = accounts
@@ -61,7 +61,7 @@ class Run:
             config.slow_mo = settings.slow_mo
         self.watchalong = None
         if settings.watch_along if settings.watch_along is not None else not config.headless:
-            from agent.watchalong import WatchAlong
+            from mastomove.agent.watchalong import WatchAlong
 
             self.watchalong = WatchAlong(lead_ms=settings.slow_mo or 250)
             getattr(person, "observers", []).append(self.watchalong.show)
@@ -92,7 +92,7 @@ class Run:
 
 def _prepare(settings: Settings, person: ConsolePerson, *, sub: str | None = None,
              connect: str | None = None, need_password: bool = True) -> Run:
-    from agent.accounts import accounts_for
+    from mastomove.agent.accounts import accounts_for
 
     accounts = accounts_for(settings, ask=person.ask_secret, need_password=need_password)
     run_dir = settings.run_dir or default_run_dir(accounts)
@@ -103,9 +103,9 @@ def _prepare(settings: Settings, person: ConsolePerson, *, sub: str | None = Non
 
 def run_migration(settings: Settings, *, person: ConsolePerson | None = None, connect: str | None = None) -> int:
     """`connect`: the address of a browser to open this run's contexts in (`mastomove batch`)."""
-    from flows.plan import migration_plan
+    from mastomove.flows.plan import migration_plan
 
-    from agent.runner import Runner
+    from mastomove.agent.runner import Runner
 
     person = person or ConsolePerson(confirm_move=settings.confirm_move)
     _sigterm_as_interrupt()
@@ -144,7 +144,7 @@ def _report(run_dir: Path) -> Path | None:
     outcome stands without it."""
     if not (run_dir / "state.json").is_file():
         return None
-    from agent.report import write_report
+    from mastomove.agent.report import write_report
 
     try:
         return write_report(run_dir)
@@ -175,7 +175,7 @@ class _Stops:
 
 
 def run_plan(settings: Settings, *, person: ConsolePerson | None = None) -> int:
-    from flows.plan import migration_plan
+    from mastomove.flows.plan import migration_plan
 
     person = person or ConsolePerson()
     with _Stops(person) as stops:
@@ -203,8 +203,8 @@ def run_plan(settings: Settings, *, person: ConsolePerson | None = None) -> int:
 def run_login(settings: Settings, role: Role, *, timeout_s: float = 600,
               person: ConsolePerson | None = None) -> int:
     """Sign in by hand in a visible browser, and keep that session (owner-only file) for later runs."""
-    from agent.accounts import accounts_for
-    from flows.steps.sign_in import sign_in_by_person
+    from mastomove.agent.accounts import accounts_for
+    from mastomove.flows.steps.sign_in import sign_in_by_person
 
     person = person or ConsolePerson()
     with _Stops(person) as stops:
@@ -281,7 +281,7 @@ def tell_outcome(person: ConsolePerson, run: Run, outcome: str, message: str | N
 
 def run_demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: int,
              serve_only: bool) -> int:
-    from agent.demo import demo
+    from mastomove.agent.demo import demo
 
     return demo(headed=headed, slow_mo=slow_mo, version=version, locale=locale, follows=follows,
                 serve_only=serve_only)
@@ -289,7 +289,7 @@ def run_demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows
 
 def run_report(run_dir: Path, *, open_in_browser: bool = False, person: ConsolePerson | None = None) -> int:
     """Build report.html of a run folder (again) from what the folder holds."""
-    from agent.report import write_report
+    from mastomove.agent.report import write_report
 
     person = person or ConsolePerson()
     if not (run_dir / "state.json").is_file():
@@ -322,10 +322,10 @@ def _baseline(main_run_dir: Path) -> tuple[int | None, int | None]:
 
 def run_watch(settings: Settings, *, minutes: float, person: ConsolePerson | None = None) -> int:
     """`mastomove watch`: follower count of the new account against the old one's, until done."""
-    from flows.steps.sign_in import sign_in
-    from flows.steps.watch import FollowerWatch
+    from mastomove.flows.steps.sign_in import sign_in
+    from mastomove.flows.steps.watch import FollowerWatch
 
-    from agent.accounts import accounts_for
+    from mastomove.agent.accounts import accounts_for
 
     person = person or ConsolePerson()
     _sigterm_as_interrupt()

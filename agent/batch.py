@@ -36,11 +36,11 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
-from agent.errors import BadInput, ExitCode, MastomoveError
-from agent.evidence import private_dir, read_json, write_private
-from agent.person import ConsolePerson
-from agent.settings import Settings
-from agent.steps import Handle
+from mastomove.agent.errors import BadInput, ExitCode, MastomoveError
+from mastomove.agent.evidence import private_dir, read_json, write_private
+from mastomove.agent.person import ConsolePerson
+from mastomove.agent.settings import Settings
+from mastomove.agent.steps import Handle
 
 COLUMNS = ("old_handle", "old_url", "old_email", "new_handle", "new_url", "new_email", "confirm_move")
 REQUIRED = ("old_handle", "new_handle")
@@ -179,7 +179,7 @@ class SharedBrowser:
     """The batch's one browser, opened for DevTools connections on a loopback port."""
 
     def __init__(self, settings: Settings):
-        from agent.browser import BrowserConfig, start
+        from mastomove.agent.browser import BrowserConfig, start
 
         config = BrowserConfig.load()
         config.headless = not settings.headed and config.headless
@@ -208,7 +208,7 @@ def _outcome(row: BatchRow, run_dir: Path | None, code: int, seconds: float) -> 
 
 def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, parallel: int,
               batch_dir: Path | None, confirm_all: bool, console: Console | None = None) -> int:
-    from agent.app import _sigterm_as_interrupt, run_migration
+    from mastomove.agent.app import _sigterm_as_interrupt, run_migration
 
     console = console or Console(stderr=True, highlight=False)
     interactive = ConsolePerson(console=console).interactive
@@ -265,7 +265,7 @@ def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, 
     if interrupted:
         results = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
 
-    from agent.report import write_batch_report
+    from mastomove.agent.report import write_batch_report
 
     _write_json(batch_dir / "batch.json", {"csv": str(accounts_csv), "accounts": results})
     report = write_batch_report(batch_dir, results)

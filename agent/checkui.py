@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 from typing import Sequence
 
-from agent.errors import ExitCode, MastomoveError
-from agent.person import ConsolePerson
-from agent.settings import Settings
-from agent.steps import Role
+from mastomove.agent.errors import ExitCode, MastomoveError
+from mastomove.agent.person import ConsolePerson
+from mastomove.agent.settings import Settings
+from mastomove.agent.steps import Role
 
 # pytest's exit codes, as mastomove's (agent.errors.ExitCode): 1 stays "a check failed".
 _PYTEST_EXIT = {0: 0, 1: 1, 2: int(ExitCode.INTERRUPTED), 3: 3, 4: int(ExitCode.BAD_INPUT), 5: 5}
@@ -23,7 +23,7 @@ class _Given:
         self.settings = settings
 
     def pytest_configure(self, config) -> None:
-        from flows.checks.plugin import SETTINGS_KEY
+        from mastomove.flows.checks.plugin import SETTINGS_KEY
 
         config.stash[SETTINGS_KEY] = self.settings
 
@@ -43,12 +43,12 @@ def run_check_ui(settings: Settings, *, base_url: str | None, output: Path, dest
     try:
         import pytest
 
-        import flows.checks
+        import mastomove.flows.checks
     except ImportError as error:
         person.say(f"[red]check-ui needs pytest and pytest-playwright ({error.name} is missing)[/red]: "
                    "pip install 'mastomove[check]'")
         return int(ExitCode.BAD_INPUT)
-    from agent.accounts import account_for
+    from mastomove.agent.accounts import account_for
 
     if base_url:
         settings = settings.model_copy(update={"old_url": base_url})
@@ -63,12 +63,12 @@ def run_check_ui(settings: Settings, *, base_url: str | None, output: Path, dest
         person.say(f"[red]{error}[/red]")
         return int(error.exit_code)
 
-    suite = Path(flows.checks.__file__).resolve().parent
+    suite = Path(mastomove.flows.checks.__file__).resolve().parent
     output = output.resolve()
     output.mkdir(parents=True, exist_ok=True)
     _clear(output)
     args = [
-        "-p", "flows.checks.plugin", "-p", "no:cacheprovider", "--rootdir", str(suite),
+        "-p", "mastomove.flows.checks.plugin", "-p", "no:cacheprovider", "--rootdir", str(suite),
         *(["-c", str(suite / "pytest.ini")] if (suite / "pytest.ini").is_file() else []),
         str(suite), "--base-url", old.url, "--check-output", str(output),
         "--junitxml", str(output / "junit.xml"), "--output", str(output / "artifacts"),

@@ -45,7 +45,7 @@ AliasWait = Annotated[Optional[float], _opt("--alias-wait-hours", "How long to k
 
 
 def _settings(**flags):
-    from agent.settings import Settings
+    from mastomove.agent.settings import Settings
 
     return Settings(**{name: value for name, value in flags.items() if value not in (None, False)})
 
@@ -67,7 +67,7 @@ def migrate(
 
     Passwords come from MASTOMOVE_OLD_PASSWORD / MASTOMOVE_NEW_PASSWORD (environment or .env) or a hidden prompt.
     Rerunning with the same run folder resumes: finished steps are re-checked, not repeated."""
-    from agent.app import run_migration
+    from mastomove.agent.app import run_migration
 
     settings = _settings(
         old_handle=old_handle, old_url=old_url, old_email=old_email, new_handle=new_handle,
@@ -91,7 +91,7 @@ def plan(
 
     Reads counts, whether the alias exists, whether the old account already moved or is on cooldown,
     and whether the new account needs follow approval."""
-    from agent.app import run_plan
+    from mastomove.agent.app import run_plan
 
     settings = _settings(old_handle=old_handle, old_url=old_url, old_email=old_email,
                          new_handle=new_handle, new_url=new_url, new_email=new_email,
@@ -110,7 +110,7 @@ def demo(
     """Start local imitation Mastodon servers and migrate a seeded account between them.
 
     Headless unless --headed; prints where the screenshots are."""
-    from agent.app import run_demo
+    from mastomove.agent.app import run_demo
 
     raise typer.Exit(run_demo(headed=headed, slow_mo=slow_mo or 0, version=version, locale=locale,
                               follows=follows, serve_only=serve_only))
@@ -128,8 +128,8 @@ def login(
 
     For servers that need a person: single sign-on, security keys, captchas. The session is kept in a
     file only you can read; delete it to forget it."""
-    from agent.app import run_login
-    from agent.steps import Role
+    from mastomove.agent.app import run_login
+    from mastomove.agent.steps import Role
 
     if role not in ("old", "new"):
         raise typer.BadParameter("old or new", param_hint="ROLE")
@@ -162,7 +162,7 @@ def check_ui(
     (cancelled), and the alias and move forms' errors. [bold]Changes nothing[/bold] unless --destructive.
     The password comes from MASTOMOVE_OLD_PASSWORD or a prompt. Arguments it does not know go to
     pytest (e.g. -k export -x). Exit code 0: all checks passed; 1: a check failed (see the report)."""
-    from agent.checkui import run_check_ui
+    from mastomove.agent.checkui import run_check_ui
 
     settings = _settings(old_handle=old_handle, old_email=old_email, new_handle=new_handle, new_url=new_url,
                          new_email=new_email, headed=headed, allow_insecure_http=allow_insecure_http)
@@ -187,7 +187,7 @@ def watch(
     run folder, or the old account's migration page), shows follow requests waiting for your
     approval, and stops when all have arrived or time is up. Followers move as their servers process
     the move, which can take hours: run it again later. Exit code 0: all arrived; 3: not all yet."""
-    from agent.app import run_watch
+    from mastomove.agent.app import run_watch
 
     settings = _settings(old_handle=old_handle, old_url=old_url, old_email=old_email, new_handle=new_handle,
                          new_url=new_url, new_email=new_email, run_dir=run_dir, headed=headed,
@@ -204,7 +204,7 @@ def report(
 
     One self-contained file: each step with its screenshots, timings, retries and errors, the counts
     verified against the servers, what was saved before the move, and what is left for you."""
-    from agent.app import run_report
+    from mastomove.agent.app import run_report
 
     raise typer.Exit(run_report(run_dir, open_in_browser=open_))
 
@@ -226,7 +226,7 @@ def batch(
     handle,password,otp_secret (or a JSON object {"HANDLE": {"password": ..., "otp_secret": ...}});
     without one, passwords are asked for when a terminal is attached. Exit code 0 when every
     account moved, else the highest exit code of the accounts."""
-    from agent.batch import run_batch
+    from mastomove.agent.batch import run_batch
 
     settings = _settings(headed=headed, slow_mo=slow_mo, allow_insecure_http=allow_insecure_http, trace=trace,
                          skip_backup=skip_backup, unlock_new_account=unlock_new_account,

@@ -9,12 +9,12 @@ from typing import Any, Mapping
 
 from pydantic import SecretStr
 
-from agent.person import ConsolePerson
-from agent.settings import Settings
+from mastomove.agent.person import ConsolePerson
+from mastomove.agent.settings import Settings
 
 
 def demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: int, serve_only: bool) -> int:
-    from fixtures.cluster import Cluster
+    from mastomove.fixtures.cluster import Cluster
 
     person = ConsolePerson()
     person.say(f"Starting local Mastodon {version} servers ({locale})…")
@@ -43,7 +43,7 @@ def demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: in
             confirm_move=new.acct,  # a demo between throwaway local servers: answered in advance
             headed=headed, slow_mo=slow_mo, alias_wait_seconds=600, follower_watch_seconds=60,
         )
-        from agent.app import run_migration
+        from mastomove.agent.app import run_migration
 
         return run_migration(settings, person=ConsolePerson(confirm_move=new.acct))
     finally:
@@ -58,7 +58,7 @@ def batch_files(movers: list[dict[str, Any]], folder: Path, *,
     import io
     import json
 
-    from agent.evidence import private_dir, write_private
+    from mastomove.agent.evidence import private_dir, write_private
 
     def handle(side: dict[str, Any]) -> str:
         return f"{side['username']}@{side['domain']}"

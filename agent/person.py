@@ -12,7 +12,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
                            TextColumn, TimeRemainingColumn)
 from rich.prompt import Prompt
 
-from agent.steps import SAVED
+from mastomove.agent.steps import SAVED
 
 
 class ConsolePerson:

@@ -1,4 +1,4 @@
-"""`python -m agent.provision`: make sure a Chromium is there, and say which one.
+"""`python -m mastomove.agent.provision`: make sure a Chromium is there, and say which one.
 
 Order (the first that works wins): a path from settings or playwright.config.json; Playwright's
 own Chromium if already installed; `playwright install chromium` (fails at once without internet);
@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agent.browser import BrowserConfig, playwright_chromium, resolve_executable, system_chromium
+from mastomove.agent.browser import BrowserConfig, playwright_chromium, resolve_executable, system_chromium
 
 MEMO = Path(sys.prefix) / ".mastomove-browser.json"
 

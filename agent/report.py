@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from agent.evidence import read_json, write_private
+from mastomove.agent.evidence import read_json, write_private
 
 REPORT = "report.html"
 

@@ -12,7 +12,7 @@ import structlog
 import tenacity
 from tenacity import RetryCallState
 
-from agent.errors import NotAnAliasYet, RateLimited, Transient
+from mastomove.agent.errors import NotAnAliasYet, RateLimited, Transient
 
 log = structlog.get_logger("retry")
 

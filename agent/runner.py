@@ -7,13 +7,13 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-from agent import retry
-from agent.errors import (ConnectionFailed, FailedAfterMove, FormRejected, MastomoveError, MoveNotConfirmed,
+from mastomove.agent import retry
+from mastomove.agent.errors import (ConnectionFailed, FailedAfterMove, FormRejected, MastomoveError, MoveNotConfirmed,
                           MoveRejected, SessionExpired, Stopped, Transient)
-from agent.evidence import Evidence
-from agent.person import ConsolePerson
-from agent.state import RunState
-from agent.steps import Account, Plan, Role, Step
+from mastomove.agent.evidence import Evidence
+from mastomove.agent.person import ConsolePerson
+from mastomove.agent.state import RunState
+from mastomove.agent.steps import Account, Plan, Role, Step
 
 
 class RunContext:

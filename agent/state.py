@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from agent.errors import BadInput
-from agent.evidence import now_iso
+from mastomove.agent.errors import BadInput
+from mastomove.agent.evidence import now_iso
 
 STATE_VERSION = 1
 

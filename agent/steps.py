@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Protocol, Sequence
 
-from agent.errors import BadInput
+from mastomove.agent.errors import BadInput
 
 if TYPE_CHECKING:  # keep Playwright out of start-up
     from playwright.sync_api import Locator, Page

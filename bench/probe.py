@@ -130,7 +130,7 @@ def main() -> None:
         out.write_text(json.dumps(counts, indent=1))
 
     atexit.register(write)
-    from agent.cli import main as cli_main
+    from mastomove.agent.cli import main as cli_main
 
     cli_main()
 

@@ -396,7 +396,7 @@ class Bench:
     def section_cold(self) -> None:
         say("\n## Cold start")
         exe = Path(sys.executable).parent / "mastomove"
-        command = [str(exe)] if exe.exists() else [sys.executable, "-m", "agent.cli"]
+        command = [str(exe)] if exe.exists() else [sys.executable, "-m", "mastomove.agent.cli"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("MASTOMOVE_")}
         env["COLUMNS"] = "120"
         tries = 3 if self.quick else 7
@@ -406,7 +406,7 @@ class Bench:
             help_first.append(first)
             help_total.append(total)
             help_cpu.append(cpu)
-        imports = subprocess.run([sys.executable, "-X", "importtime", "-m", "agent.cli", "--help"], cwd=world.PROJECT,
+        imports = subprocess.run([sys.executable, "-X", "importtime", "-m", "mastomove.agent.cli", "--help"], cwd=world.PROJECT,
                                  env=env, capture_output=True, text=True).stderr
         heavy = sorted({m for m in ("playwright", "flows", "fixtures", "markdown_it", "pygments")
                         if re.search(rf"\|\s+{m}(\.|\s*$)", imports, re.M)})
@@ -469,8 +469,8 @@ class Bench:
 
     def section_csv(self) -> None:
         """Peak Python memory of the agent's CSV handling, against one parsed copy of the file."""
-        from flows import csv_formats
-        from flows.csv_formats import FOLLOWS
+        from mastomove.flows import csv_formats
+        from mastomove.flows.csv_formats import FOLLOWS
 
         n = 10_000
         say(f"\n## CSV handling: peak memory for a {n:,}-row follows.csv (tracemalloc)")

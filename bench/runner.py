@@ -42,7 +42,7 @@ def execute(command: list[str], env: dict[str, str], timeout: float,
 
 
 def agent_has_backup() -> bool:
-    from agent.settings import Settings
+    from mastomove.agent.settings import Settings
 
     return "skip_backup" in Settings.model_fields
 
@@ -112,15 +112,15 @@ _LAUNCH: dict[str, Any] = {}
 def launch_args() -> dict[str, Any]:
     """The agent's browser launch arguments (same executable and flags), worked out once."""
     if not _LAUNCH:
-        from agent.browser import BrowserConfig
+        from mastomove.agent.browser import BrowserConfig
 
         _LAUNCH.update(BrowserConfig.load().launch_args())
     return dict(_LAUNCH)
 
 
 def floor_params(cluster, work_dir: Path) -> dict[str, Any]:
-    from agent.browser import BrowserConfig
-    from agent.settings import DEFAULT_ANNOUNCEMENT
+    from mastomove.agent.browser import BrowserConfig
+    from mastomove.agent.settings import DEFAULT_ANNOUNCEMENT
 
     config = BrowserConfig.load()
     old, new = cluster.credentials["old"], cluster.credentials["new"]
@@ -176,7 +176,7 @@ def check_migrated(cluster, username: str = "alice") -> dict[str, Any]:
 def run_batch(cluster, movers: list[dict[str, Any]], folder: Path, parallel: int, *args: str,
               timeout: float = 1800) -> dict[str, Any]:
     """`mastomove batch accounts.csv --parallel N --confirm-moves` for the movers; measured."""
-    from agent.demo import batch_files
+    from mastomove.agent.demo import batch_files
 
     accounts_csv, secrets = batch_files(movers, folder)
     counts_file = folder / "counts.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agent.demo import cluster_environment
+from mastomove.agent.demo import cluster_environment
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ def seed_for(follows: int) -> dict[str, Any]:
 
 
 def start_cluster(follows: int = 100, config: dict[str, Any] | None = None):
-    from fixtures.cluster import Cluster
+    from mastomove.fixtures.cluster import Cluster
 
     return Cluster.start(port=0, config={**FAST_JOBS, **(config or {})}, seed=seed_for(follows))
 

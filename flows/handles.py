@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from agent.steps import Handle
+from mastomove.agent.steps import Handle
 
 _ACCT = re.compile(r"@?(?P<username>[A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)(?:@(?P<domain>[^\s@/,;:]+(?::\d+)?))?")
 

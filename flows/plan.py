@@ -1,19 +1,19 @@
 """The mission, in order: what the runner is handed."""
 from __future__ import annotations
 
-from agent.steps import Plan, Role, Step, StepContext
-from flows.steps.alias import AliasStep
-from flows.followup import left_to_person
-from flows.steps.announce import AnnounceStep
-from flows.steps.backup import BackupStep
-from flows.steps.export import ExportStep
-from flows.steps.imports import ImportsStep
-from flows.steps.inspect import inspect_accounts
-from flows.steps.move import MoveStep
-from flows.steps.preflight import PreflightStep
-from flows.steps.profile import ProfileStep
-from flows.steps.sign_in import SignInStep, sign_in
-from flows.steps.verify import VerifyStep
+from mastomove.agent.steps import Plan, Role, Step, StepContext
+from mastomove.flows.steps.alias import AliasStep
+from mastomove.flows.followup import left_to_person
+from mastomove.flows.steps.announce import AnnounceStep
+from mastomove.flows.steps.backup import BackupStep
+from mastomove.flows.steps.export import ExportStep
+from mastomove.flows.steps.imports import ImportsStep
+from mastomove.flows.steps.inspect import inspect_accounts
+from mastomove.flows.steps.move import MoveStep
+from mastomove.flows.steps.preflight import PreflightStep
+from mastomove.flows.steps.profile import ProfileStep
+from mastomove.flows.steps.sign_in import SignInStep, sign_in
+from mastomove.flows.steps.verify import VerifyStep
 
 
 def migration_steps() -> list[Step]:

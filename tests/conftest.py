@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.browser import BrowserConfig
+from mastomove.agent.browser import BrowserConfig
 
 
 @pytest.fixture(scope="session")

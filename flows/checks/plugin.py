@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
-from agent.accounts import account_for
-from agent.browser import BrowserConfig
-from agent.errors import BadInput
-from agent.settings import Settings
-from agent.steps import Account, Role
-from flows.checks.report import Report
-from flows.checks.session import SecretEntry, SignIn, sign_in
-from flows.checks.ui import Checker, UIRegression
-from flows.pages import AccountSettingsPage
+from mastomove.agent.accounts import account_for
+from mastomove.agent.browser import BrowserConfig
+from mastomove.agent.errors import BadInput
+from mastomove.agent.settings import Settings
+from mastomove.agent.steps import Account, Role
+from mastomove.flows.checks.report import Report
+from mastomove.flows.checks.session import SecretEntry, SignIn, sign_in
+from mastomove.flows.checks.ui import Checker, UIRegression
+from mastomove.flows.pages import AccountSettingsPage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -82,7 +82,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings",
                             "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning")
     # Registered now, after pytest-playwright: these fixtures override its own of the same name.
-    from flows.checks import browser
+    from mastomove.flows.checks import browser
 
     config.pluginmanager.register(browser, "mastomove-check-browser")
     config.pluginmanager.register(_Reporting(config.stash[REPORT_KEY]), "mastomove-check-report")

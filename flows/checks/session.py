@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from playwright.sync_api import Error as PlaywrightError
 
-from agent.steps import Account
-from flows.checks.ui import Checker, UIRegression
-from flows.pages import AccountSettingsPage, SignInPage
-from flows.pages.sign_in import SignInStage
-from flows.steps.sign_in import one_time_code
+from mastomove.agent.steps import Account
+from mastomove.flows.checks.ui import Checker, UIRegression
+from mastomove.flows.pages import AccountSettingsPage, SignInPage
+from mastomove.flows.pages.sign_in import SignInStage
+from mastomove.flows.steps.sign_in import one_time_code
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

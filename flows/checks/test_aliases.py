@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from agent.steps import Handle
-from flows.messages import MoveOutcome, classify_alias_error
-from flows.pages import AliasesPage
+from mastomove.agent.steps import Handle
+from mastomove.flows.messages import MoveOutcome, classify_alias_error
+from mastomove.flows.pages import AliasesPage
 
 
 def test_alias_form_refuses_an_account_that_does_not_exist(account_page, account, ui):

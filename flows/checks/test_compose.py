@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from flows.pages import ComposePage
-from flows.pages.compose import STATUSES_API
+from mastomove.flows.pages import ComposePage
+from mastomove.flows.pages.compose import STATUSES_API
 
 TEXT = "mastomove check-ui: compose box check (never posted)"
 

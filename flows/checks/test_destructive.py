@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from agent.settings import Settings
-from flows.pages import MigrationPage
+from mastomove.agent.settings import Settings
+from mastomove.flows.pages import MigrationPage
 
 pytestmark = pytest.mark.destructive
 
@@ -56,7 +56,7 @@ def test_full_migration_end_to_end(account_page, account, check_target, check_ou
         "session_dir": sessions, "headed": False,
     })
     try:
-        done = subprocess.run([sys.executable, "-m", "agent.cli", "migrate", "--confirm-move", str(other.handle)],
+        done = subprocess.run([sys.executable, "-m", "mastomove.agent.cli", "migrate", "--confirm-move", str(other.handle)],
                               env=settings_env(settings), capture_output=True, text=True, stdin=subprocess.DEVNULL)
     finally:
         saved.unlink(missing_ok=True)

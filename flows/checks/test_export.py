@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flows import csv_formats
-from flows.csv_formats import EXPORT_KINDS, ListKind
-from flows.handles import normalize_acct
-from flows.pages import ExportPage
+from mastomove.flows import csv_formats
+from mastomove.flows.csv_formats import EXPORT_KINDS, ListKind
+from mastomove.flows.handles import normalize_acct
+from mastomove.flows.pages import ExportPage
 
 # Mastodon's export headers (app/models/export.rb); the other files have none.
 HEADERS = {

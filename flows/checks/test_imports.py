@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.pages import ImportConfirmationPage, ImportsPage, ImportVersion
+from mastomove.flows.pages import ImportConfirmationPage, ImportsPage, ImportVersion
 
 TYPES = {
     ImportVersion.BULK: {"following", "bookmarks", "lists", "muting", "blocking", "domain_blocking"},

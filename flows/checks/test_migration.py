@@ -10,10 +10,10 @@ import secrets
 
 import pytest
 
-from agent.steps import Handle
-from flows.checks.session import open_entry
-from flows.messages import MoveOutcome, TargetFacts, classify_move_error
-from flows.pages import MigrationPage, PublicSide
+from mastomove.agent.steps import Handle
+from mastomove.flows.checks.session import open_entry
+from mastomove.flows.messages import MoveOutcome, TargetFacts, classify_move_error
+from mastomove.flows.pages import MigrationPage, PublicSide
 
 FIELD_NAMES = {"current_password": "“Current password”", "current_username": "“Current username”",
                "acct": "“Handle of the new account”"}

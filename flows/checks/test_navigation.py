@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from flows.csv_formats import FOLLOWS
-from flows.pages import AccountSettingsPage, AliasesPage, ExportPage, ImportsPage, MigrationPage, ProfilePage
-from flows.pages.base import MastodonPage
+from mastomove.flows.csv_formats import FOLLOWS
+from mastomove.flows.pages import AccountSettingsPage, AliasesPage, ExportPage, ImportsPage, MigrationPage, ProfilePage
+from mastomove.flows.pages.base import MastodonPage
 
 IMPORT_PATHS = (ImportsPage.PATH, ImportsPage.LEGACY_PATH)  # 4.2+, up to 4.1
 

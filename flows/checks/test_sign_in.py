@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import secrets
 
-from flows.checks.session import open_entry
-from flows.pages import SignInPage
+from mastomove.flows.checks.session import open_entry
+from mastomove.flows.pages import SignInPage
 
 
 def test_sign_in_with_password_and_two_factor(signed_in, account, ui):

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from agent.errors import MastomoveError
-from agent.evidence import SECRET_FIELDS
-from flows.pages import (AccountSettingsPage, AliasesPage, ComposePage, ExportPage, ImportConfirmationPage,
+from mastomove.agent.errors import MastomoveError
+from mastomove.agent.evidence import SECRET_FIELDS
+from mastomove.flows.pages import (AccountSettingsPage, AliasesPage, ComposePage, ExportPage, ImportConfirmationPage,
                          ImportsPage, MigrationPage, ProfilePage, SignInPage)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from flows.pages.base import MastodonPage
+    from mastomove.flows.pages.base import MastodonPage
 
 # Pages as Mastodon's settings sidebar and headings name them (English).
 PAGE_NAMES: dict[type, str] = {

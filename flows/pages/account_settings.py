@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flows.pages.base import ACCOUNT_SETTINGS_PATH, SIGN_IN_PATH, MastodonPage
+from mastomove.flows.pages.base import ACCOUNT_SETTINGS_PATH, SIGN_IN_PATH, MastodonPage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agent.steps import Handle
-from flows.handles import same_acct
-from flows.pages.base import MastodonPage
+from mastomove.agent.steps import Handle
+from mastomove.flows.handles import same_acct
+from mastomove.flows.pages.base import MastodonPage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator

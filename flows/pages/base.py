@@ -1,5 +1,5 @@
 """What every Mastodon page object shares: loading a page, submitting a form, downloading a file,
-and typing secrets, with the HTTP and network outcomes turned into `agent.errors`.
+and typing secrets, with the HTTP and network outcomes turned into `mastomove.agent.errors`.
 
 - 5xx -> ServerError, 429 -> RateLimited (Retry-After), 422 security-token page -> FormRejected,
   net::ERR_* and timeouts -> ConnectionFailed;
@@ -18,9 +18,9 @@ from urllib.parse import urljoin, urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from agent.errors import (ConnectionFailed, FormRejected, PageChanged, RateLimited, ServerError, SessionExpired,
+from mastomove.agent.errors import (ConnectionFailed, FormRejected, PageChanged, RateLimited, ServerError, SessionExpired,
                           UnsafeOrigin)
-from agent.steps import Account
+from mastomove.agent.steps import Account
 
 if TYPE_CHECKING:
     from playwright.sync_api import APIResponse, Locator, Page, Response

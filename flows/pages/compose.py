@@ -11,8 +11,8 @@ from urllib.parse import urlencode, urlsplit
 
 from playwright.sync_api import expect
 
-from agent.errors import FormRejected, SessionExpired, Stopped
-from flows.pages.base import MastodonPage, network_errors, raise_for_status
+from mastomove.agent.errors import FormRejected, SessionExpired, Stopped
+from mastomove.flows.pages.base import MastodonPage, network_errors, raise_for_status
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator

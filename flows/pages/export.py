@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.csv_formats import EXPORT_KINDS, ListKind
-from flows.messages import parse_count
-from flows.pages.base import MastodonPage
+from mastomove.flows.csv_formats import EXPORT_KINDS, ListKind
+from mastomove.flows.messages import parse_count
+from mastomove.flows.pages.base import MastodonPage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator

@@ -16,9 +16,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.errors import ImportRejected, PageChanged
-from flows.messages import parse_count, says_finished
-from flows.pages.base import MastodonPage
+from mastomove.agent.errors import ImportRejected, PageChanged
+from mastomove.flows.messages import parse_count, says_finished
+from mastomove.flows.pages.base import MastodonPage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from agent.steps import Handle
-from flows.handles import handle_in_text
-from flows.messages import MoveFormErrors, parse_count
-from flows.pages.base import MastodonPage, SecretEntry
+from mastomove.agent.steps import Handle
+from mastomove.flows.handles import handle_in_text
+from mastomove.flows.messages import MoveFormErrors, parse_count
+from mastomove.flows.pages.base import MastodonPage, SecretEntry
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Response

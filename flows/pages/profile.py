@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.errors import PageChanged
-from flows.pages.base import MastodonPage
+from mastomove.agent.errors import PageChanged
+from mastomove.flows.pages.base import MastodonPage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from agent.steps import Account, Handle
-from flows.handles import ascii_domain, same_acct
-from flows.pages.base import network_errors, raise_for_status, same_origin
+from mastomove.agent.steps import Account, Handle
+from mastomove.flows.handles import ascii_domain, same_acct
+from mastomove.flows.pages.base import network_errors, raise_for_status, same_origin
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from flows.pages.base import SIGN_IN_PATH, MastodonPage, SecretEntry
+from mastomove.flows.pages.base import SIGN_IN_PATH, MastodonPage, SecretEntry
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Response

@@ -21,8 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from agent.errors import PageChanged, SessionExpired
-from flows.pages.base import MastodonPage, raise_for_status, same_origin
+from mastomove.agent.errors import PageChanged, SessionExpired
+from mastomove.flows.pages.base import MastodonPage, raise_for_status, same_origin
 
 if TYPE_CHECKING:
     from playwright.sync_api import Response

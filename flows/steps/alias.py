@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.errors import PageChanged, PreflightFailed
-from agent.steps import Role, StepContext
-from flows.messages import MoveOutcome, classify_alias_error
-from flows.pages.aliases import AliasesPage
-from flows.steps.common import attempt, screenshot, view
+from mastomove.agent.errors import PageChanged, PreflightFailed
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.messages import MoveOutcome, classify_alias_error
+from mastomove.flows.pages.aliases import AliasesPage
+from mastomove.flows.steps.common import attempt, screenshot, view
 
 
 class AliasStep:

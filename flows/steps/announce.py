@@ -8,10 +8,10 @@ import html
 import re
 from typing import Any
 
-from agent.steps import Role, StepContext
-from flows.pages.compose import ComposePage
-from flows.pages.public import PublicSide
-from flows.steps.common import attempt, screenshot, view
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.pages.compose import ComposePage
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.steps.common import attempt, screenshot, view
 
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</p>|<br\s*/?>", re.IGNORECASE)

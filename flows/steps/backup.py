@@ -25,11 +25,11 @@ from typing import Any
 
 import tenacity
 
-from agent.steps import SAVED, Role, StepContext
-from flows.pages.export import ArchiveRow, ExportPage
-from flows.pages.public import PublicSide
-from flows.pages.webapp import Collected, ConversationsColumn, NotificationsColumn, WebAppColumn
-from flows.steps.common import attempt, poll, screenshot, view
+from mastomove.agent.steps import SAVED, Role, StepContext
+from mastomove.flows.pages.export import ArchiveRow, ExportPage
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.pages.webapp import Collected, ConversationsColumn, NotificationsColumn, WebAppColumn
+from mastomove.flows.steps.common import attempt, poll, screenshot, view
 
 FOLDER = "backup"
 SCREENSHOT_PAGES = 10  # a screenshot of each of the first pages, then of every tenth

@@ -7,10 +7,10 @@ import tenacity
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from agent.errors import ConnectionFailed, NotAnAliasYet, PageChanged, SessionExpired, Transient
-from agent.retry import transient, wait_for_progress, wait_retry_after
-from agent.steps import Role, StepContext
-from flows.pages.base import MastodonPage, is_network_error
+from mastomove.agent.errors import ConnectionFailed, NotAnAliasYet, PageChanged, SessionExpired, Transient
+from mastomove.agent.retry import transient, wait_for_progress, wait_retry_after
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.pages.base import MastodonPage, is_network_error
 
 P = TypeVar("P", bound=MastodonPage)
 T = TypeVar("T")

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agent.steps import Role, StepContext
-from flows import csv_formats
-from flows.csv_formats import EXPORT_KINDS, LISTS
-from flows.pages.export import ExportPage
-from flows.steps.common import attempt, screenshot, view
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows import csv_formats
+from mastomove.flows.csv_formats import EXPORT_KINDS, LISTS
+from mastomove.flows.pages.export import ExportPage
+from mastomove.flows.steps.common import attempt, screenshot, view
 
 
 class ExportStep:

@@ -16,14 +16,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.errors import ImportRejected, PageChanged
-from agent.steps import Role, StepContext
-from flows import csv_formats
-from flows.csv_formats import FOLLOWS, IMPORT_ORDER, ListKind
-from flows.handles import normalize_acct
-from flows.pages.export import ExportPage
-from flows.pages.imports import ImportConfirmationPage, ImportRow, ImportsPage, ImportVersion
-from flows.steps.common import attempt, poll, screenshot, view
+from mastomove.agent.errors import ImportRejected, PageChanged
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows import csv_formats
+from mastomove.flows.csv_formats import FOLLOWS, IMPORT_ORDER, ListKind
+from mastomove.flows.handles import normalize_acct
+from mastomove.flows.pages.export import ExportPage
+from mastomove.flows.pages.imports import ImportConfirmationPage, ImportRow, ImportsPage, ImportVersion
+from mastomove.flows.steps.common import attempt, poll, screenshot, view
 
 CONFIRM_WINDOW_SECONDS = 9 * 60  # Mastodon deletes unconfirmed imports after 10 minutes
 SHOWN_PENDING = 5

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.errors import PageChanged
-from agent.steps import Role, StepContext
-from flows.pages.aliases import AliasesPage
-from flows.pages.export import ExportPage
-from flows.pages.imports import ImportsPage
-from flows.pages.migration import MigrationPage
-from flows.pages.public import PublicSide
-from flows.steps.common import attempt, view
-from flows.steps.preflight import follows_need_approval
+from mastomove.agent.errors import PageChanged
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.pages.aliases import AliasesPage
+from mastomove.flows.pages.export import ExportPage
+from mastomove.flows.pages.imports import ImportsPage
+from mastomove.flows.pages.migration import MigrationPage
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.steps.common import attempt, view
+from mastomove.flows.steps.preflight import follows_need_approval
 
 
 def _counts(ctx: StepContext, role: Role) -> dict[str, int | None]:

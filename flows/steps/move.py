@@ -12,14 +12,14 @@ from typing import Any
 
 import tenacity
 
-from agent.errors import MoveRejected, NeedsPerson, NotAnAliasYet, Transient
-from agent.retry import until_alias_seen
-from agent.steps import Role, StepContext
-from flows.messages import MoveOutcome, TargetFacts, classify_move_error
-from flows.pages.migration import MigrationPage, MigrationState
-from flows.pages.public import PublicSide
-from flows.steps.common import attempt, screenshot, view
-from flows.steps.precheck import refuse_unless_free
+from mastomove.agent.errors import MoveRejected, NeedsPerson, NotAnAliasYet, Transient
+from mastomove.agent.retry import until_alias_seen
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.messages import MoveOutcome, TargetFacts, classify_move_error
+from mastomove.flows.pages.migration import MigrationPage, MigrationState
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.steps.common import attempt, screenshot, view
+from mastomove.flows.steps.precheck import refuse_unless_free
 
 REFUSALS = {
     MoveOutcome.WRONG_CHALLENGE: ("The old server refused the password of {old}",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.errors import BadInput, ConnectionFailed, MastomoveError, PreflightFailed
-from agent.steps import Role, StepContext
-from flows.handles import same_acct
-from flows.pages.migration import MigrationPage, MigrationState
-from flows.pages.public import PublicSide
-from flows.steps.common import attempt, view
+from mastomove.agent.errors import BadInput, ConnectionFailed, MastomoveError, PreflightFailed
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.handles import same_acct
+from mastomove.flows.pages.migration import MigrationPage, MigrationState
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.steps.common import attempt, view
 
 ENV = {Role.OLD: "MASTOMOVE_OLD", Role.NEW: "MASTOMOVE_NEW"}
 REACH_ATTEMPTS = 3  # a refused connection on first contact is most often a wrong address

@@ -13,14 +13,14 @@ from typing import Any
 
 import tenacity
 
-from agent.errors import PreflightFailed
-from agent.steps import Role, StepContext
-from flows.pages.aliases import AliasesPage
-from flows.pages.migration import MigrationPage, MigrationState
-from flows.pages.profile import PrivacyPage, ProfilePage, open_follow_approval_setting
-from flows.pages.public import PublicSide
-from flows.steps.common import attempt, last_result, screenshot, view
-from flows.steps.precheck import refuse_unless_free
+from mastomove.agent.errors import PreflightFailed
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.pages.aliases import AliasesPage
+from mastomove.flows.pages.migration import MigrationPage, MigrationState
+from mastomove.flows.pages.profile import PrivacyPage, ProfilePage, open_follow_approval_setting
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.steps.common import attempt, last_result, screenshot, view
+from mastomove.flows.steps.precheck import refuse_unless_free
 
 ALIAS_VISIBLE_WAIT_SECONDS = 60  # the actor is rendered from the database; allow for a proxy cache
 

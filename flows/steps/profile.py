@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent.steps import Role, StepContext
-from flows.pages.profile import ProfilePage, ProfileText
-from flows.pages.public import PublicSide
-from flows.steps.common import attempt, screenshot, view
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.pages.profile import ProfilePage, ProfileText
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.steps.common import attempt, screenshot, view
 
 IMAGES = ("avatar", "header")
 

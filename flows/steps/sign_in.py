@@ -8,13 +8,13 @@ from typing import Any
 import pyotp
 import tenacity
 
-from agent.errors import BadInput, NeedsPerson, RateLimited, SignInRejected
-from agent.steps import Account, Role, StepContext
-from flows.pages.account_settings import AccountSettingsPage
-from flows.pages.base import SIGN_IN_PATH
-from flows.pages.sign_in import SignInPage, SignInStage
-from flows.steps.common import attempt, last_result, screenshot, view
-from flows.steps.precheck import check_old_account_free, check_servers
+from mastomove.agent.errors import BadInput, NeedsPerson, RateLimited, SignInRejected
+from mastomove.agent.steps import Account, Role, StepContext
+from mastomove.flows.pages.account_settings import AccountSettingsPage
+from mastomove.flows.pages.base import SIGN_IN_PATH
+from mastomove.flows.pages.sign_in import SignInPage, SignInStage
+from mastomove.flows.steps.common import attempt, last_result, screenshot, view
+from mastomove.flows.steps.precheck import check_old_account_free, check_servers
 
 ENV = {Role.OLD: "MASTOMOVE_OLD", Role.NEW: "MASTOMOVE_NEW"}
 

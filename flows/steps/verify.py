@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.errors import FailedAfterMove
-from agent.steps import Role, StepContext
-from flows.handles import handle_in_text, same_acct
-from flows.pages.account_settings import AccountSettingsPage
-from flows.pages.aliases import AliasesPage
-from flows.pages.migration import MigrationPage
-from flows.pages.public import PublicSide
-from flows.steps.common import attempt, poll, screenshot, view
+from mastomove.agent.errors import FailedAfterMove
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.handles import handle_in_text, same_acct
+from mastomove.flows.pages.account_settings import AccountSettingsPage
+from mastomove.flows.pages.aliases import AliasesPage
+from mastomove.flows.pages.migration import MigrationPage
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.steps.common import attempt, poll, screenshot, view
 
 
 class VerifyStep:

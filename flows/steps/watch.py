@@ -17,13 +17,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
-from agent.errors import Stopped
-from agent.steps import Role, StepContext
-from flows.handles import same_acct
-from flows.pages.migration import MigrationPage
-from flows.pages.public import PublicSide
-from flows.pages.webapp import FollowRequestsColumn
-from flows.steps.common import attempt, poll, view
+from mastomove.agent.errors import Stopped
+from mastomove.agent.steps import Role, StepContext
+from mastomove.flows.handles import same_acct
+from mastomove.flows.pages.migration import MigrationPage
+from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.pages.webapp import FollowRequestsColumn
+from mastomove.flows.steps.common import attempt, poll, view
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The shipped UI check suite (flows/checks), run as the real `mastomove check-ui` in its own
 process with its own Chromium, against the fixture cluster in the test process; broken pages come
-from fixtures.breaks (a rewriting proxy in front of the old instance). Outcomes are read from the
+from mastomove.fixtures.breaks (a rewriting proxy in front of the old instance). Outcomes are read from the
 run's JUnit XML and report, and the servers' own state."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.demo import cluster_environment
+from mastomove.agent.demo import cluster_environment
 
 PROJECT = Path(__file__).resolve().parents[2]
 # Pages here answer in well under a second even on a busy machine: a check that waits 15 s has met
@@ -76,7 +76,7 @@ def run_check(tmp_path):
 
     def run(cluster, *args: str, base_url: str | None = None, timeout: float = 420, **env: str) -> CheckRun:
         folder = tmp_path / "check-ui"
-        command = [sys.executable, "-m", "agent.cli", "check-ui", "--output", str(folder),
+        command = [sys.executable, "-m", "mastomove.agent.cli", "check-ui", "--output", str(folder),
                    "--page-timeout", PAGE_TIMEOUT, *(["--base-url", base_url] if base_url else []), *args]
         started = time.monotonic()
         done = subprocess.run(command, cwd=tmp_path, env=check_env(cluster, **env), capture_output=True, text=True,

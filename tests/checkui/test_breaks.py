@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from fixtures.breaks import Break, BrokenProxy
+from mastomove.fixtures.breaks import Break, BrokenProxy
 
 pytestmark = [pytest.mark.e2e]
 

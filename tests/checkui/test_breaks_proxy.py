@@ -1,11 +1,11 @@
-"""fixtures.breaks itself, without a browser: the proxy passes the instance through unchanged
+"""mastomove.fixtures.breaks itself, without a browser: the proxy passes the instance through unchanged
 except where a break applies, keeps the browser on its own address, and counts what it changed."""
 from __future__ import annotations
 
 import httpx
 import pytest
 
-from fixtures.breaks import Break, BrokenProxy
+from mastomove.fixtures.breaks import Break, BrokenProxy
 
 
 def client(proxy: BrokenProxy, **kwargs) -> httpx.Client:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from agent.demo import cluster_environment
+from mastomove.agent.demo import cluster_environment
 from browserless import Browserless
-from fixtures.pytest_plugin import TEST_SEED
+from mastomove.fixtures.pytest_plugin import TEST_SEED
 
 PROJECT = Path(__file__).resolve().parents[2]
 FAST = {  # the fixtures answer in seconds: no need to wait as long as on real servers
@@ -44,7 +44,7 @@ def account_env(cluster, run_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def mastomove(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], cwd=PROJECT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "mastomove.agent.cli", *args], cwd=PROJECT, env=env, capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 

@@ -14,15 +14,15 @@ import pytest
 from pydantic import SecretStr
 from rich.console import Console
 
-from agent.app import Run
-from agent.person import ConsolePerson
-from agent.settings import Settings
-from agent.steps import Role
-from agent.errors import SessionExpired
+from mastomove.agent.app import Run
+from mastomove.agent.person import ConsolePerson
+from mastomove.agent.settings import Settings
+from mastomove.agent.steps import Role
+from mastomove.agent.errors import SessionExpired
 from e2e_runs import account_env, clean_env, in_thread, mastomove
-from flows.steps.backup import BackupStep
-from flows.steps import sign_in as sign_in_module
-from flows.steps.sign_in import sign_in
+from mastomove.flows.steps.backup import BackupStep
+from mastomove.flows.steps import sign_in as sign_in_module
+from mastomove.flows.steps.sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -95,7 +95,7 @@ def in_process_run(cluster, run_dir: Path, **settings) -> Run:
                       new_email=cluster.credentials["new"].email,
                       new_password=SecretStr(cluster.credentials["new"].password), run_dir=run_dir,
                       archive_wait_seconds=60, **settings)
-    from agent.accounts import accounts_for
+    from mastomove.agent.accounts import accounts_for
 
     person = ConsolePerson(interactive=False, console=Console(file=io.StringIO(), width=200))
     run = Run(config, accounts_for(config), person, run_dir)

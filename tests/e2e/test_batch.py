@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.demo import batch_files
+from mastomove.agent.demo import batch_files
 from e2e_runs import clean_env, mastomove
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

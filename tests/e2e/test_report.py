@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from e2e_runs import clean_env, mastomove, traced_migration
-from flows.plan import migration_steps
+from mastomove.flows.plan import migration_steps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -144,7 +144,7 @@ def test_report_command_builds_it_again(migrated, tmp_path):
 def test_left_for_you_says_how_to_finish_what_could_not_be_done():
     """From the results the steps write: a 4.1 server that cannot import lists, a list import with
     failures, follow requests to locked accounts, followers still on their way."""
-    from flows.followup import left_to_person
+    from mastomove.flows.followup import left_to_person
 
     results = {
         "imports": {"lists": {

@@ -9,7 +9,7 @@ import re
 import pyotp
 import pytest
 
-from agent.evidence import hide_typed_secrets
+from mastomove.agent.evidence import hide_typed_secrets
 from e2e_runs import traced_migration, unzipped
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

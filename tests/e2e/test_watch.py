@@ -9,16 +9,16 @@ import pytest
 from pydantic import SecretStr
 from rich.console import Console
 
-from agent.accounts import accounts_for
-from agent.app import Run
-from agent.person import ConsolePerson
-from agent.settings import Settings
-from agent.steps import Role
-from agent.watchalong import read_overlay
+from mastomove.agent.accounts import accounts_for
+from mastomove.agent.app import Run
+from mastomove.agent.person import ConsolePerson
+from mastomove.agent.settings import Settings
+from mastomove.agent.steps import Role
+from mastomove.agent.watchalong import read_overlay
 from e2e_runs import account_env, in_thread, mastomove, move_by_hand
-from flows.pages.sign_in import SignInPage
-from flows.steps import sign_in as sign_in_module
-from flows.steps.sign_in import sign_in
+from mastomove.flows.pages.sign_in import SignInPage
+from mastomove.flows.steps import sign_in as sign_in_module
+from mastomove.flows.steps.sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

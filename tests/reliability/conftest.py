@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.browser import BrowserConfig, find_config_file
+from mastomove.agent.browser import BrowserConfig, find_config_file
 from campaign import CAMPAIGNS
 from figures import MUST_BE_ZERO, Figures, render
 from harness import PROJECT, REGISTRY, SHORT_TIMEOUTS

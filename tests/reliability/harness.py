@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from agent.demo import cluster_environment
+from mastomove.agent.demo import cluster_environment
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -163,7 +163,7 @@ class Agent:
     def start(self) -> "Agent":
         self.started = time.time()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "agent.cli", *self.args], cwd=PROJECT, env=self.env,
+            [sys.executable, "-m", "mastomove.agent.cli", *self.args], cwd=PROJECT, env=self.env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
         )

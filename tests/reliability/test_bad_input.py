@@ -129,8 +129,8 @@ def try_case(cluster, base: Path, case: Case) -> Tried:
 def browser_cases(context: JobContext) -> dict[str, Tried]:
     """The cases that need a browser, one after the other on a cluster of their own, in the
     background (the ones refused before a browser starts run in the foreground)."""
-    from fixtures.cluster import Cluster
-    from fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
+    from mastomove.fixtures.cluster import Cluster
+    from mastomove.fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
 
     cluster = Cluster.start(config=dict(TEST_CONFIG), seed={**TEST_SEED, **SMALL_SEED})
     tried = {}
@@ -182,8 +182,8 @@ class Refusal:
 
 
 def csv_refused(context: JobContext) -> Refusal:
-    from fixtures.cluster import Cluster
-    from fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
+    from mastomove.fixtures.cluster import Cluster
+    from mastomove.fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
 
     # The new server's follow limit is below the number of follows in the file.
     cluster = Cluster.start(config={**TEST_CONFIG, "new": {"max_follows": 5}}, seed={**TEST_SEED, **SMALL_SEED})

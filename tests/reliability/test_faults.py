@@ -21,7 +21,7 @@ import pytest
 
 from campaign import CAMPAIGNS, Attempts, JobContext, until_done
 from harness import SLOW_DELAY, SMALL_SEED, Agent, agent_env, event, without_two_factor
-from flows.csv_formats import IMPORT_ORDER
+from mastomove.flows.csv_formats import IMPORT_ORDER
 from servers import Tally, tally
 
 # The steps, and the backup of what the old account loses (it asks for the archive: a side
@@ -212,8 +212,8 @@ def run_group(group: Group, cluster, base: Path, short_config: Path) -> GroupOut
 
 
 def fault_job(group: Group, context: JobContext) -> GroupOutcome:
-    from fixtures.cluster import Cluster
-    from fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
+    from mastomove.fixtures.cluster import Cluster
+    from mastomove.fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
 
     cluster = Cluster.start(config=dict(TEST_CONFIG), seed={**TEST_SEED, **SMALL_SEED})
     try:

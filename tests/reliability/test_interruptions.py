@@ -35,7 +35,7 @@ from servers import Tally, changes, snapshot, tally
 def _boundaries() -> tuple[list[str], str]:
     """The steps before the move whose end is a kill point, and the last one before the move
     (its end is where the pause stops an unconfirmed run instead)."""
-    from flows.plan import migration_steps
+    from mastomove.flows.plan import migration_steps
 
     steps = migration_steps()
     before_move = [s.name for s in steps[:next(i for i, s in enumerate(steps) if s.irreversible)]]
@@ -205,8 +205,8 @@ def in_flight(cluster, base: Path) -> Sequence:
 
 def sequence_job(run: Callable[[Any, Path], Sequence]) -> Callable[[JobContext], Sequence]:
     def job(context: JobContext) -> Sequence:
-        from fixtures.cluster import Cluster
-        from fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
+        from mastomove.fixtures.cluster import Cluster
+        from mastomove.fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
 
         cluster = Cluster.start(config=dict(TEST_CONFIG), seed={**TEST_SEED, **SMALL_SEED})
         try:

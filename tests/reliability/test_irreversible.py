@@ -41,8 +41,8 @@ class Refused:
 
 
 def move_refused(context: JobContext) -> Refused:
-    from fixtures.cluster import Cluster
-    from fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
+    from mastomove.fixtures.cluster import Cluster
+    from mastomove.fixtures.pytest_plugin import TEST_CONFIG, TEST_SEED
 
     cluster = Cluster.start(config=dict(TEST_CONFIG), seed={**TEST_SEED, **SMALL_SEED})
     try:

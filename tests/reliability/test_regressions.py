@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.pages.base import is_network_error
+from mastomove.flows.pages.base import is_network_error
 
 
 def test_a_navigation_cut_off_by_a_late_load_is_worth_another_try():
@@ -17,7 +17,7 @@ def test_a_navigation_cut_off_by_a_late_load_is_worth_another_try():
 
 
 def test_a_resumed_run_adds_trace_chunks_instead_of_overwriting_them(tmp_path):
-    from agent.evidence import Evidence
+    from mastomove.agent.evidence import Evidence
 
     trace = tmp_path / "run" / "trace"
     trace.mkdir(parents=True)

@@ -82,7 +82,7 @@ def test_no_credential_is_typed_into_another_origin(mastodon, tmp_path, sign_in_
 def test_a_traced_context_pauses_around_every_accounts_secrets(browser, tmp_path):
     """Both accounts' browser contexts are traced; the secret typed into the first one (opened
     before the second) stays out of its trace (the run folder's traces are what people share)."""
-    from agent.evidence import Evidence
+    from mastomove.agent.evidence import Evidence
 
     evidence = Evidence(tmp_path / "run", screenshots=False)
     contexts = {}
@@ -112,7 +112,7 @@ def test_a_traced_context_pauses_around_every_accounts_secrets(browser, tmp_path
 
 
 def test_saved_sessions_are_owner_only(browser_config, tmp_path):
-    from agent.browser import BrowserSession
+    from mastomove.agent.browser import BrowserSession
 
     target = tmp_path / "sessions" / "new-alice@new.test.json"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from agent.accounts import accounts_for
-from agent.errors import BadInput, ExitCode
-from agent.settings import Settings
-from agent.steps import Handle, Role
+from mastomove.agent.accounts import accounts_for
+from mastomove.agent.errors import BadInput, ExitCode
+from mastomove.agent.settings import Settings
+from mastomove.agent.steps import Handle, Role
 
 GOOD = dict(old_handle="alice@old.example", old_email="a@example.com", old_password=SecretStr("pw-old-1234"),
             new_handle="alice@new.example", new_email="a@example.com", new_password=SecretStr("pw-new-1234"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tenacity
 
-from agent.retry import wait_for_progress, wait_retry_after
+from mastomove.agent.retry import wait_for_progress, wait_retry_after
 
 
 class Job:

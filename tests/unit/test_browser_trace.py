@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import zipfile
 
-from agent.browser import BrowserSession
+from mastomove.agent.browser import BrowserSession
 
 
 def test_a_second_traced_attempt_does_not_overwrite_the_first(browser_config, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
-from agent.evidence import Evidence
+from mastomove.agent.evidence import Evidence
 
 
 def test_a_playwright_listener_error_goes_to_the_run_log_not_the_terminal(tmp_path, capsys):

@@ -1,6 +1,6 @@
 """Finding an announcement already posted, in the HTML Mastodon made of it."""
-from flows.steps.announce import announcement_text, comparable, is_announcement
-from agent.settings import DEFAULT_ANNOUNCEMENT
+from mastomove.flows.steps.announce import announcement_text, comparable, is_announcement
+from mastomove.agent.settings import DEFAULT_ANNOUNCEMENT
 
 TEXT = announcement_text(DEFAULT_ANNOUNCEMENT, "alice@old.example", "alice@new.example")
 

@@ -1,6 +1,6 @@
 """Mastodon's export formats (app/models/export.rb) as the flows read them."""
-from flows import csv_formats
-from flows.csv_formats import BLOCKS, BOOKMARKS, DOMAIN_BLOCKS, FOLLOWS, IMPORT_ORDER, LISTS, MUTES
+from mastomove.flows import csv_formats
+from mastomove.flows.csv_formats import BLOCKS, BOOKMARKS, DOMAIN_BLOCKS, FOLLOWS, IMPORT_ORDER, LISTS, MUTES
 
 FOLLOWS_CSV = (
     "Account address,Show boosts,Notify on new posts,Languages\n"

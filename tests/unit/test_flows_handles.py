@@ -1,5 +1,5 @@
-from agent.steps import Handle
-from flows.handles import handle_in_text, normalize_acct, same_acct
+from mastomove.agent.steps import Handle
+from mastomove.flows.handles import handle_in_text, normalize_acct, same_acct
 
 NEW = Handle("Alice", "new.example")
 

@@ -2,8 +2,8 @@
 read without their (translated) words."""
 import pytest
 
-from agent.steps import Account, Handle, Role
-from flows.pages.imports import ImportConfirmationPage, ImportsPage, ImportVersion, parse_import_row
+from mastomove.agent.steps import Account, Handle, Role
+from mastomove.flows.pages.imports import ImportConfirmationPage, ImportsPage, ImportVersion, parse_import_row
 
 ACCOUNT = Account(Role.NEW, Handle("alice", "new.example"), "https://new.example", "alice@mail.example")
 

@@ -1,7 +1,7 @@
 """Why a move was refused: structure first, Mastodon's translated messages second."""
 import pytest
 
-from flows.messages import (MoveFormErrors, MoveOutcome, TargetFacts, acct_error_said, classify_alias_error,
+from mastomove.flows.messages import (MoveFormErrors, MoveOutcome, TargetFacts, acct_error_said, classify_alias_error,
                             classify_move_error, parse_count, says_finished)
 
 NEW_SERVER_KNOWS = TargetFacts(resolves=True, lists_old=True)

@@ -10,15 +10,15 @@ import threading
 
 import pytest
 
-from agent.errors import ConnectionFailed, FormRejected, RateLimited, ServerError, SessionExpired, UnsafeOrigin
-from agent.steps import Account, Handle, Role
-from flows.csv_formats import BOOKMARKS, FOLLOWS, LISTS
-from flows.pages.account_settings import AccountSettingsPage
-from flows.pages.aliases import AliasesPage
-from flows.pages.base import MastodonPage, parse_retry_after
-from flows.pages.export import ExportPage
-from flows.pages.migration import MigrationPage
-from flows.pages.sign_in import SignInPage, SignInStage
+from mastomove.agent.errors import ConnectionFailed, FormRejected, RateLimited, ServerError, SessionExpired, UnsafeOrigin
+from mastomove.agent.steps import Account, Handle, Role
+from mastomove.flows.csv_formats import BOOKMARKS, FOLLOWS, LISTS
+from mastomove.flows.pages.account_settings import AccountSettingsPage
+from mastomove.flows.pages.aliases import AliasesPage
+from mastomove.flows.pages.base import MastodonPage, parse_retry_after
+from mastomove.flows.pages.export import ExportPage
+from mastomove.flows.pages.migration import MigrationPage
+from mastomove.flows.pages.sign_in import SignInPage, SignInStage
 
 NEW_HANDLE = Handle("alice", "new.example")
 

@@ -18,16 +18,16 @@ import pyotp
 import pytest
 from pydantic import SecretStr
 
-from agent.errors import ImportRejected, MoveRejected, NeedsPerson, PreflightFailed, SignInRejected
-from agent.steps import Account, Handle, Role
-from flows.plan import migration_plan
-from flows.steps.alias import AliasStep
-from flows.steps.announce import AnnounceStep
-from flows.steps.export import ExportStep
-from flows.steps.imports import ImportsStep
-from flows.steps.move import MoveStep
-from flows.steps.preflight import PreflightStep
-from flows.steps.sign_in import sign_in
+from mastomove.agent.errors import ImportRejected, MoveRejected, NeedsPerson, PreflightFailed, SignInRejected
+from mastomove.agent.steps import Account, Handle, Role
+from mastomove.flows.plan import migration_plan
+from mastomove.flows.steps.alias import AliasStep
+from mastomove.flows.steps.announce import AnnounceStep
+from mastomove.flows.steps.export import ExportStep
+from mastomove.flows.steps.imports import ImportsStep
+from mastomove.flows.steps.move import MoveStep
+from mastomove.flows.steps.preflight import PreflightStep
+from mastomove.flows.steps.sign_in import sign_in
 
 Answer = tuple[int, str, dict]
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from agent.errors import (ExitCode, FailedAfterMove, MoveNotConfirmed, PreflightFailed, ServerError,
+from mastomove.agent.errors import (ExitCode, FailedAfterMove, MoveNotConfirmed, PreflightFailed, ServerError,
                           SessionExpired)
-from agent.evidence import Evidence
-from agent.person import ConsolePerson
-from agent.runner import RunContext, Runner
-from agent.state import RunState
-from agent.steps import Account, Handle, Plan, Role
+from mastomove.agent.evidence import Evidence
+from mastomove.agent.person import ConsolePerson
+from mastomove.agent.runner import RunContext, Runner
+from mastomove.agent.state import RunState
+from mastomove.agent.steps import Account, Handle, Plan, Role
 
 
 @dataclass
