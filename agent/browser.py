@@ -184,9 +184,8 @@ class BrowserSession:
     """
 
     def __init__(self, config: BrowserConfig, *, run_dir: Path, session_files: dict[str, Path],
-                 trace: bool = False, video: bool = False, on_context=None, connect: str | None = None):
+                 trace: bool = False, video: bool = False, on_context=None):
         self.config = config
-        self.connect = connect  # a running browser's CDP address (`mastomove batch` shares one)
         self.run_dir = run_dir
         self.session_files = session_files
         self.trace = trace
@@ -200,13 +199,8 @@ class BrowserSession:
     @property
     def browser(self) -> "Browser":
         if self._browser is None:
-            if self.connect:
-                from playwright.sync_api import sync_playwright
-
-                self._playwright = sync_playwright().start()
-                self._browser = self._playwright.chromium.connect_over_cdp(self.connect, slow_mo=self.config.slow_mo or None)
-            else:
-                self._playwright, self._browser = start(self.config)
+            # Launched over a pipe, never a DevTools port: nothing else on this computer can reach it.
+            self._playwright, self._browser = start(self.config)
         return self._browser
 
     def page(self, role: str):
@@ -233,15 +227,15 @@ class BrowserSession:
 
     def save_session(self, role: str, path: Path) -> None:
         """Keep the sign-in for later runs: owner-only, like a password."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
-        self._contexts[role].storage_state(path=str(path))
-        os.chmod(path, 0o600)
+        from mastomove.agent.files import write_private
+
+        write_private(path, json.dumps(self._contexts[role].storage_state()))
 
     def _trace_file(self, role: str) -> Path:
         """trace/<role>.zip, or <role>-2.zip, -3, ... when a resumed run traces again."""
-        folder = self.run_dir / "trace"
-        folder.mkdir(parents=True, exist_ok=True)
+        from mastomove.agent.files import private_dir
+
+        folder = private_dir(self.run_dir / "trace")
         target, number = folder / f"{role}.zip", 1
         while target.exists():
             number += 1
@@ -252,7 +246,11 @@ class BrowserSession:
         for role, context in self._contexts.items():
             try:
                 if self.trace:
-                    context.tracing.stop(path=str(self._trace_file(role)))
+                    from mastomove.agent.files import make_private
+
+                    trace = self._trace_file(role)
+                    context.tracing.stop(path=str(trace))
+                    make_private(trace)
                 context.close()
             except Exception:  # noqa: BLE001 - closing after a crash must not hide the crash
                 pass

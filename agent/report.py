@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from mastomove.agent.evidence import read_json, write_private
+from mastomove.agent.evidence import read_json
+from mastomove.agent.files import write_private
 
 REPORT = "report.html"
 

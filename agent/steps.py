@@ -90,7 +90,8 @@ class Evidence(Protocol):
 class Person(Protocol):
     """The human watching (or not): messages, progress, and the one question before the move."""
 
-    def say(self, text: str) -> None: ...
+    def say(self, text: str, style: str | None = None) -> None:
+        """A line of plain text (never read as markup), in a Rich style if given."""
 
     def progress(self, label: str, done: int, total: int | None) -> None: ...
 

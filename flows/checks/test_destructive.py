@@ -1,5 +1,5 @@
 """--destructive: the whole move, end to end, from the test account to MASTOMOVE_NEW_*, by the
-agent itself (`mastomove migrate`: flows.plan through agent.app.run_migration, in its own process,
+agent itself (`mastomove migrate`: flows.plan through agent.commands.migrate.run_migration, in its own process,
 since a second Playwright cannot run inside this one's event loop), then checked on the old
 account's migration page. Only for two throwaway accounts: the old one ends up moved, with a
 30-day cooldown."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mastomove.agent.errors import BadInput, ConnectionFailed, MastomoveError, PreflightFailed
+from mastomove.agent.errors import BadInput, ConnectionFailed, GaveUp, MastomoveError, PreflightFailed
 from mastomove.agent.steps import Role, StepContext
 from mastomove.flows.handles import same_acct
 from mastomove.flows.pages.migration import MigrationPage, MigrationState
@@ -35,7 +35,9 @@ def check_servers(ctx: StepContext) -> list[str]:
         public = PublicSide(ctx.page(role))
         try:
             status, data = attempt(ctx, lambda: public.instance(account), attempts=REACH_ATTEMPTS)
-        except ConnectionFailed as error:
+        except GaveUp as error:
+            if not isinstance(error.__cause__, ConnectionFailed):
+                raise
             raise BadInput(f"Could not reach the {role} server at {account.url}",
                            hint=f"check {ENV[role]}_URL (and {ENV[role]}_HANDLE); nothing was changed") from error
         if status not in (401, 403) and not _looks_like_mastodon(data):

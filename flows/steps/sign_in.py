@@ -6,14 +6,14 @@ import time
 from typing import Any
 
 import pyotp
-import tenacity
 
+from mastomove.agent import retry
 from mastomove.agent.errors import BadInput, NeedsPerson, RateLimited, SignInRejected
 from mastomove.agent.steps import Account, Role, StepContext
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.base import SIGN_IN_PATH
 from mastomove.flows.pages.sign_in import SignInPage, SignInStage
-from mastomove.flows.steps.common import attempt, last_result, screenshot, view
+from mastomove.flows.steps.common import attempt, screenshot, view
 from mastomove.flows.steps.precheck import check_old_account_free, check_servers
 
 ENV = {Role.OLD: "MASTOMOVE_OLD", Role.NEW: "MASTOMOVE_NEW"}
@@ -29,12 +29,8 @@ def one_time_code(account: Account) -> str:
     def current_step() -> int:
         return int(time.time()) // totp.interval
 
-    fresh_step = tenacity.Retrying(
-        retry=tenacity.retry_if_result(lambda step: step == _last_code_step.get(key)),
-        wait=tenacity.wait_fixed(1),
-        stop=tenacity.stop_after_delay(totp.interval + 2),
-        retry_error_callback=last_result,
-    )(current_step)
+    fresh_step = retry.wait_until(current_step, until=lambda step: step != _last_code_step.get(key),
+                                  every=1, within=totp.interval + 2)
     _last_code_step[key] = fresh_step
     return totp.at(fresh_step * totp.interval)
 

@@ -154,7 +154,7 @@ class Evidence:
 class Person:
     waits: list[float] = field(default_factory=list)
 
-    def say(self, text):
+    def say(self, text, style=None, **_label):
         pass
 
     def progress(self, label, done, total):
