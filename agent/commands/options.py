@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional
 
 import typer
-from click.core import ParameterSource
 
 if TYPE_CHECKING:
     from mastomove.agent.confirmation import Confirmation
@@ -61,7 +60,9 @@ def settings_from(ctx: typer.Context, *, not_settings: tuple[str, ...] = (), **f
 
     given: dict[str, Any] = {}
     for name, value in ctx.params.items():
-        if name in not_settings or ctx.get_parameter_source(name) is not ParameterSource.COMMANDLINE:
+        source = ctx.get_parameter_source(name)
+        # (typer ships its own click: the source is compared by name, whichever click made it)
+        if name in not_settings or getattr(source, "name", None) != "COMMANDLINE":
             continue
         field, convert = CONVERTED.get(name, (name, lambda same: same))
         if field in Settings.model_fields:
