@@ -69,12 +69,13 @@ def campaigns(pytestconfig, tmp_path_factory, short_timeouts):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if _FIGURES.agent_runs or _FIGURES.runs_scanned:
+    if _FIGURES.agent_runs or _FIGURES.runs_scanned or _FIGURES.fail_closed_checks:
         _FIGURES.write(FIGURES_FILE)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not (_FIGURES.agent_runs or _FIGURES.runs_scanned) or os.environ.get("MASTOMOVE_RELIABILITY_QUIET"):
+    if not (_FIGURES.agent_runs or _FIGURES.runs_scanned or _FIGURES.fail_closed_checks) \
+            or os.environ.get("MASTOMOVE_RELIABILITY_QUIET"):
         return  # report.py prints them itself
     data = _FIGURES.as_dict()
     terminalreporter.section("mastomove reliability figures")

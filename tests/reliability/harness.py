@@ -143,8 +143,10 @@ class Agent:
     """`mastomove ARGS` in its own process group; `wait_for` watches its log events."""
 
     def __init__(self, cluster, run_dir: Path, *args: str, env: dict[str, str] | None = None,
-                 secrets: Secrets | None = None, **overrides: str):
+                 secrets: Secrets | None = None, launcher: list[str] | None = None, **overrides: str):
         self.cluster = cluster
+        # how `mastomove` is started (a test may start it through a module that installs a fault first)
+        self.launcher = launcher or [sys.executable, "-m", "mastomove.agent.cli"]
         self.run_dir = run_dir
         self.args = args or ("migrate",)
         self.env = env or agent_env(cluster, run_dir, **overrides)
@@ -163,7 +165,7 @@ class Agent:
     def start(self) -> "Agent":
         self.started = time.time()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mastomove.agent.cli", *self.args], cwd=PROJECT, env=self.env,
+            [*self.launcher, *self.args], cwd=PROJECT, env=self.env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
         )

@@ -41,7 +41,11 @@ def otp_codes(otp_secrets: Iterable[str], between: tuple[float, float]) -> set[s
     codes = set()
     start, end = between
     for secret in otp_secrets:
-        totp = pyotp.TOTP(secret.replace(" ", "").upper())
+        try:
+            totp = pyotp.TOTP(secret.replace(" ", "").upper())
+            totp.now()
+        except (ValueError, TypeError):  # a mistyped secret (not base32) makes no codes
+            continue
         step = int(start // totp.interval) - 1
         while step * totp.interval <= end + totp.interval:
             codes.add(totp.at(step * totp.interval))
