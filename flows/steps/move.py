@@ -118,9 +118,9 @@ class MoveStep:
         old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
         public = PublicSide(ctx.page(Role.NEW))
         try:
-            finger = public.webfinger(new, new.handle)
-            if finger is None:
-                return TargetFacts(resolves=False)
+            status, finger = public.webfinger_answer(new, new.handle)
+            if finger is None:  # a 404 says "no such account"; anything else is unknown
+                return TargetFacts(resolves=False if status == 404 else None)
             old_actor = ctx.result_of("preflight").get("old_actor")
             if not old_actor:
                 old_finger = PublicSide(ctx.page(Role.OLD)).webfinger(old, old.handle)

@@ -75,7 +75,11 @@ def check_old_account_free(ctx: StepContext) -> list[str]:
 
 def refuse_unless_free(state: MigrationState, old: Any, error: type[MastomoveError]) -> None:
     """Mastodon lets an account move only while it redirects nowhere and no 30-day cooldown from
-    an earlier move runs: raise `error` (the caller's kind of stop) otherwise."""
+    an earlier move runs: raise `error` (the caller's kind of stop) otherwise, and when the page
+    showed neither the move form nor a redirect (unknown is not free)."""
+    if not state.readable:
+        raise error(f"Could not read whether {old} is free to move: its Account migration page shows neither the "
+                    "move form nor a redirect", hint="open that page in a browser; nothing was moved")
     if state.redirecting:
         shown = state.redirect_text.splitlines()[0] if state.redirect_text else "see its Account migration page"
         raise error(f"{old} already redirects to another account ({shown})",
