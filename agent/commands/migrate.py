@@ -68,7 +68,8 @@ def run_migration(settings: "Settings", *, confirmation: "Confirmation | None" =
     try:
         person.say(f"Run folder: {run.run_dir}")
         run.evidence.log.info("run_started", old=str(run.accounts[Role.OLD].handle),
-                              new=str(run.accounts[Role.NEW].handle), run_dir=str(run.run_dir))
+                              new=str(run.accounts[Role.NEW].handle), run_dir=str(run.run_dir),
+                              browser="own, over a pipe")
         runner.run()
     except KeyboardInterrupt:
         outcome, message, code = "interrupted", "Interrupted", ExitCode.INTERRUPTED
