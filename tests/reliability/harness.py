@@ -68,6 +68,7 @@ class RunRecord:
     started: float
     ended: float
     session_dir: Path | None = None
+    own_folder: bool = True  # False: the run folder existed before (its own mode is not the run's)
 
 
 class Registry:
@@ -143,8 +144,10 @@ class Agent:
     """`mastomove ARGS` in its own process group; `wait_for` watches its log events."""
 
     def __init__(self, cluster, run_dir: Path, *args: str, env: dict[str, str] | None = None,
-                 secrets: Secrets | None = None, launcher: list[str] | None = None, **overrides: str):
+                 secrets: Secrets | None = None, launcher: list[str] | None = None, own_folder: bool = True,
+                 **overrides: str):
         self.cluster = cluster
+        self.own_folder = own_folder
         # how `mastomove` is started (a test may start it through a module that installs a fault first)
         self.launcher = launcher or [sys.executable, "-m", "mastomove.agent.cli"]
         self.run_dir = run_dir
@@ -235,7 +238,7 @@ class Agent:
         self._reader.join(10)
         self._reap_group()
         current_registry().add(RunRecord(self.run_dir, self.output, self.secrets, self.started, time.time(),
-                                         Path(self.env["MASTOMOVE_SESSION_DIR"])))
+                                         Path(self.env["MASTOMOVE_SESSION_DIR"]), self.own_folder))
         return AgentResult(code, self.output, self.run_dir, self.events(),
                            _json_or_empty(self.run_dir / "state.json"), _json_or_empty(self.run_dir / "summary.json"))
 
