@@ -61,12 +61,8 @@ class BrowserConfig:
     args: list[str] = field(default_factory=lambda: list(QUIET_ARGS))
     viewport: dict[str, int] = field(default_factory=lambda: {"width": 1280, "height": 900})
     locale: str | None = "en-US"
-    timeouts: dict[str, int] = field(
-        default_factory=lambda: {"action_ms": 15000, "navigation_ms": 30000, "expect_ms": 10000}
-    )
-    screenshots: dict[str, Any] = field(default_factory=lambda: {"enabled": True, "full_page": False})
-    trace: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
-    video: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
+    # (Screenshots, traces and videos are run settings: MASTOMOVE_SCREENSHOTS, --trace, --video.)
+    timeouts: dict[str, int] = field(default_factory=lambda: {"action_ms": 15000, "navigation_ms": 30000})
 
     @classmethod
     def load(cls, path: Path | None = None) -> "BrowserConfig":
@@ -220,10 +216,6 @@ class BrowserSession:
                 self.on_context(role, context)
             self._pages[role] = context.new_page()
         return self._pages[role]
-
-    def context(self, role: str):
-        self.page(role)
-        return self._contexts[role]
 
     def save_session(self, role: str, path: Path) -> None:
         """Keep the sign-in for later runs: owner-only, like a password."""

@@ -6,7 +6,7 @@ The runner knows steps only through this module: their names, whether they are i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Protocol, Sequence
@@ -146,4 +146,3 @@ class Plan:
     inspect: Callable[[StepContext], dict[str, Any]] | None = None  # read-only, for `mastomove plan`
     # What is left to the person, from the steps' results: [{"what": ..., "how": ...}, ...]
     followups: Callable[[dict[str, dict[str, Any]]], list[dict[str, Any]]] | None = None
-    notes: dict[str, Any] = field(default_factory=dict)

@@ -140,10 +140,6 @@ class SignInStep:
     irreversible = False
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
-        old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
-        if old.handle.same_account(new.handle):
-            raise BadInput(f"The old and the new account are the same ({old.handle})",
-                           hint="MASTOMOVE_NEW_HANDLE must name the account you move to")
         result: dict[str, Any] = {}
         # Before anything changes: wrong addresses, unknown accounts and an old account that
         # cannot move stop the run here, with nothing done on either server.

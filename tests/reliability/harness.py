@@ -46,7 +46,7 @@ FAST = {
 }
 
 # For "slow" faults: a browser config whose timeouts a slow response outlasts.
-SHORT_TIMEOUTS = {"action_ms": 5000, "navigation_ms": 5000, "expect_ms": 5000}
+SHORT_TIMEOUTS = {"action_ms": 5000, "navigation_ms": 5000}
 SLOW_DELAY = 7.0  # seconds
 
 
