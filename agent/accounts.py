@@ -60,20 +60,19 @@ def usable_otp_secret(role: Role, secret: SecretStr | None) -> SecretStr | None:
 
 def account_for(role: Role, settings: Settings, *, ask: Callable[[str], str] | None,
                 need_password: bool = True) -> Account:
-    prefix = f"MASTOMOVE_{role.upper()}_"
     handle_text = getattr(settings, f"{role}_handle")
     if not handle_text:
-        raise BadInput(f"The {role} account's handle is missing", hint=f"set {prefix}HANDLE or --{role}-handle")
+        raise BadInput(f"The {role} account's handle is missing", settings=(f"{role}_handle",))
     handle = Handle.parse(handle_text)
     url = server_url(role, getattr(settings, f"{role}_url"), handle, allow_insecure_http=settings.allow_insecure_http)
     email = getattr(settings, f"{role}_email")
     password: SecretStr | None = getattr(settings, f"{role}_password")
     if need_password and not email:
-        raise BadInput(f"The {role} account's e-mail address is missing", hint=f"set {prefix}EMAIL or --{role}-email")
+        raise BadInput(f"The {role} account's e-mail address is missing", settings=(f"{role}_email",))
     if need_password and password is None:
         if ask is None or not sys.stdin.isatty():
             raise BadInput(f"The {role} account's password is missing and there is no terminal to ask for it",
-                           hint=f"set {prefix}PASSWORD in the environment or a .env file")
+                           hint="give it in the environment or a .env file", settings=(f"{role}_password",))
         password = SecretStr(ask(f"Password of {handle} (not shown)"))
     otp_secret = usable_otp_secret(role, getattr(settings, f"{role}_otp_secret"))
     return Account(role=role, handle=handle, url=url, email=email or "", password=password, otp_secret=otp_secret)

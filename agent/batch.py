@@ -32,6 +32,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from mastomove.agent.commands.options import told
 from mastomove.agent.confirmation import Confirmation
 from mastomove.agent.errors import BadInput, ExitCode, MastomoveError
 from mastomove.agent.evidence import read_json
@@ -194,7 +195,7 @@ def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, 
         rows = read_rows(accounts_csv)
         secrets = read_secrets(secrets_file)
     except MastomoveError as error:
-        console.print(Text(str(error), style="red"))
+        console.print(Text(told(error), style="red"))
         return int(error.exit_code)
     batch_dir = private_dir(batch_dir or RUNS / f"batch-{accounts_csv.stem}")
     ask = ConsolePerson(console=console).ask_secret if interactive else None
@@ -205,7 +206,7 @@ def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, 
             prepared.append((row, row_settings(row, base, secrets, batch_dir, confirm_all=confirm_all, ask=ask,
                                                csv_name=accounts_csv.name)))
         except MastomoveError as error:
-            row.problem = str(error)
+            row.problem = told(error)
             prepared.append((row, None))
             console.print(Text(f"{row.name}: {error}", style="red"))
     console.print(Text(f"Batch of {len(rows)} account(s), {parallel} at a time; folder {batch_dir}"))

@@ -21,14 +21,17 @@ class ExitCode(IntEnum):
 
 
 class MastomoveError(Exception):
-    """Base: a message for the person, and what they can do about it."""
+    """Base: a message for the person, and what they can do about it. `settings`: the names of the
+    settings (agent.settings.Settings) to check or give; the command line says how to give them
+    (a flag, a MASTOMOVE_* variable), so flows never name either."""
 
     exit_code: ExitCode = ExitCode.STOPPED_BEFORE_MOVE
 
-    def __init__(self, message: str, *, hint: str | None = None):
+    def __init__(self, message: str, *, hint: str | None = None, settings: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.settings = tuple(settings)
 
     def __str__(self) -> str:  # one clear line, plus the hint when there is one
         return self.message if not self.hint else f"{self.message} ({self.hint})"

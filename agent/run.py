@@ -144,7 +144,9 @@ class Stops:
             self.code = int(ExitCode.INTERRUPTED)
             return True
         if isinstance(error, MastomoveError):
-            self.person.say(str(error), "red")
+            from mastomove.agent.commands.options import told
+
+            self.person.say(told(error), "red")
             self.code = int(error.exit_code)
             return True
         return False

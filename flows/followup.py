@@ -68,7 +68,7 @@ def left_to_person(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     backup = results.get("backup") or {}
     if backup.get("skipped"):
         todo.append({"kind": "backup_skipped",
-                     "what": "Notifications, private mentions and the archive were not saved (--skip-backup)",
+                     "what": "Notifications, private mentions and the archive were not saved (the backup was skipped as asked)",
                      "how": "the old account can still sign in after the move: request the archive on its Export "
                             "page; its notifications and conversations are no longer reachable in the web app"})
     archive = backup.get("archive") or {}

@@ -96,7 +96,9 @@ def run_check_ui(settings, *, output: Path, destructive: bool, playwright_args: 
             if destructive:
                 settings = settings.model_copy(update={"new_password": new.password})
     except MastomoveError as error:
-        person.say(str(error), "red")
+        from mastomove.agent.commands.options import told
+
+        person.say(told(error), "red")
         return int(error.exit_code)
 
     suite = Path(mastomove.flows.checks.__file__).resolve().parent

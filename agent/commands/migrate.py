@@ -46,6 +46,7 @@ def run_migration(settings: "Settings", *, confirmation: "Confirmation | None" =
     """One migration, start to end (or to where it stops): the exit code."""
     import time
 
+    from mastomove.agent.commands.options import told
     from mastomove.agent.errors import ExitCode, MastomoveError, exit_code_for
     from mastomove.agent.person import ConsolePerson
     from mastomove.agent.run import open_run, rebuild_report, sigterm_as_interrupt
@@ -60,7 +61,7 @@ def run_migration(settings: "Settings", *, confirmation: "Confirmation | None" =
     try:
         run = open_run(settings, person, confirmation=person.confirmation)
     except MastomoveError as error:
-        person.say(str(error), "red")
+        person.say(told(error), "red")
         return int(error.exit_code)
     runner = Runner(migration_plan(), run.ctx)
     started = time.monotonic()
@@ -74,7 +75,7 @@ def run_migration(settings: "Settings", *, confirmation: "Confirmation | None" =
     except KeyboardInterrupt:
         outcome, message, code = "interrupted", "Interrupted", ExitCode.INTERRUPTED
     except MastomoveError as error:
-        outcome, message, code = "stopped", str(error), exit_code_for(error)
+        outcome, message, code = "stopped", told(error), exit_code_for(error)
     except Exception as error:  # noqa: BLE001 - a crash still gets a summary and a resumable state
         run.evidence.log.exception("crash")
         outcome, message, code = "crashed", f"{type(error).__name__}: {error}", exit_code_for(error)

@@ -70,6 +70,25 @@ def settings_from(ctx: typer.Context, *, not_settings: tuple[str, ...] = (), **f
     return Settings(**{**given, **fixed})
 
 
+# Settings a flag can give (the others: the MASTOMOVE_* variable, .env, or a prompt for passwords).
+FLAGS = {"old_handle": "--old-handle", "old_url": "--old-url", "old_email": "--old-email",
+         "new_handle": "--new-handle", "new_url": "--new-url", "new_email": "--new-email", "run_dir": "--run-dir",
+         "announcement": "--announcement", "unlock_new_account": "--unlock-new-account",
+         "skip_backup": "--skip-backup", "alias_wait_seconds": "--alias-wait-hours", "slow_mo": "--slow-mo"}
+
+
+def how_to_give(setting: str) -> str:
+    variable = f"MASTOMOVE_{setting.upper()}"
+    return f"{FLAGS[setting]} or {variable}" if setting in FLAGS else variable
+
+
+def told(error: BaseException) -> str:
+    """An error as the person reads it: its message and hint, then how to give the settings it
+    names (flows name what is missing; the command line knows how it is given)."""
+    settings = getattr(error, "settings", ())
+    return str(error) + (f" [{'; '.join(how_to_give(name) for name in settings)}]" if settings else "")
+
+
 def confirmation_from(flag_value: str | None, person: "ConsolePerson") -> "Confirmation | None":
     """--confirm-move when given; else the environment's, only with its explicit opt-in (a warning
     says when a MASTOMOVE_CONFIRM_MOVE is ignored)."""

@@ -10,7 +10,7 @@
   never asks twice.
 
 Also notes the follower counts of both accounts right before the move, for `mastomove watch`.
-`--skip-backup` skips the saving (never the default); the step then says so at the pause.
+Skipping the backup (a setting) skips the saving (never the default); the step then says so at the pause.
 """
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ class BackupStep:
         if ctx.settings.skip_backup:
             ctx.evidence.log.warning("backup.skipped")
             return {"skipped": True, "baseline": baseline, "report": [
-                "Backup: skipped as asked (--skip-backup): nothing was saved; the old account's notifications "
+                "Backup: skipped as asked: nothing was saved; the old account's notifications "
                 "and private mentions will not be reachable after the move"]}
         saved: list[dict[str, Any]] = []
         report: list[str] = []

@@ -18,7 +18,6 @@ from mastomove.flows.pages.migration import MigrationPage, MigrationState
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.steps.common import attempt, view
 
-ENV = {Role.OLD: "MASTOMOVE_OLD", Role.NEW: "MASTOMOVE_NEW"}
 REACH_ATTEMPTS = 3  # a refused connection on first contact is most often a wrong address
 
 
@@ -39,14 +38,16 @@ def check_servers(ctx: StepContext) -> list[str]:
             if not isinstance(error.__cause__, ConnectionFailed):
                 raise
             raise BadInput(f"Could not reach the {role} server at {account.url}",
-                           hint=f"check {ENV[role]}_URL (and {ENV[role]}_HANDLE); nothing was changed") from error
+                           hint=f"check the {role} server's address (and the handle); nothing was changed",
+                           settings=(f"{role}_url", f"{role}_handle")) from error
         if status not in (401, 403) and not _looks_like_mastodon(data):
             raise BadInput(f"{account.url} does not answer like a Mastodon server (HTTP {status} for /api/v1/instance)",
-                           hint=f"check {ENV[role]}_URL: it must be the web address of the {role} account's server")
+                           hint=f"it must be the web address of the {role} account's server",
+                           settings=(f"{role}_url",))
         status, entity = attempt(ctx, lambda: public.lookup_answer(account, account.handle.username))
         if status == 404:
             raise BadInput(f"The {role} account {account.handle} does not exist on {account.url}",
-                           hint=f"check {ENV[role]}_HANDLE; nothing was changed")
+                           hint="check the handle; nothing was changed", settings=(f"{role}_handle",))
         if role is Role.OLD and entity and isinstance(entity.get("moved"), dict):
             target = entity["moved"].get("acct") or ""
             if not same_acct(target, new.handle, old.handle.domain):

@@ -84,7 +84,8 @@ class PreflightStep:
         new_finger = public_new.webfinger(new, new.handle)
         if new_finger is None:
             raise PreflightFailed(f"The new account {new.handle} does not exist (its server's WebFinger does not know it)",
-                                  hint="check MASTOMOVE_NEW_HANDLE and MASTOMOVE_NEW_URL")
+                                  hint="check the new account's handle and its server's address",
+                                  settings=("new_handle", "new_url"))
         found.ok("new_exists", f"{new.handle} exists on its server")
         self._old_server_sees_new(ctx, public_old, found)
         self._not_locked(ctx, found, may_change)
@@ -132,8 +133,8 @@ class PreflightStep:
         if not (may_change and ctx.settings.unlock_new_account):
             raise PreflightFailed(
                 f"{new.handle} requires follow approval: every moved follower would become a pending follow request",
-                hint="let mastomove unlock it (MASTOMOVE_UNLOCK_NEW_ACCOUNT=true) or turn off "
-                     "\"Require follow requests\" on the new account, then rerun",
+                hint="let mastomove unlock it, or turn off \"Require follow requests\" on the new account, then rerun",
+                settings=("unlock_new_account",),
             )
         ctx.notes["unlocking"] = True
         ctx.save_notes()

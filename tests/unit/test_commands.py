@@ -157,3 +157,28 @@ def test_a_stop_with_brackets_in_the_servers_message_is_told_as_it_is(tmp_path):
                  Summary(tmp_path / "summary.md", [{"what": "[/x] odd", "how": "[b]as is"}]))
     assert "Stopped: The server refused: [/bold] [red]quota[/red]" in said(person)
     assert "[/x] odd" in said(person) and "[b]as is" in said(person)
+
+
+# --- flows say what is missing; the command line says how to give it --------------------------
+def test_an_error_naming_settings_is_told_with_how_to_give_them():
+    from mastomove.agent.commands.options import told
+    from mastomove.agent.errors import BadInput
+
+    error = BadInput("The old account's handle is missing", settings=("old_handle", "old_password"))
+    assert told(error) == ("The old account's handle is missing "
+                           "[--old-handle or MASTOMOVE_OLD_HANDLE; MASTOMOVE_OLD_PASSWORD]")
+    assert told(BadInput("plain")) == "plain"
+
+
+def test_flows_name_no_flag_and_no_environment_variable():
+    import re
+
+    flows = Path(__file__).resolve().parents[2] / "flows"
+    named = []
+    for path in flows.rglob("*.py"):
+        if "checks" in path.relative_to(flows).parts:  # check-ui's own suite documents its variables
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"MASTOMOVE_[A-Z]|[\"'`( ]--[a-z]+-[a-z]", line):
+                named.append(f"{path.relative_to(flows)}:{number}: {line.strip()}")
+    assert named == []
