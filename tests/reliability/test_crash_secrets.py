@@ -38,22 +38,24 @@ def scan(result, run_dir: Path, passwords: list[str], otp_secrets: list[str], st
     return leaks(run_dir, result.output, passwords=pieces, otp_secrets=otp_secrets, between=(started, time.time()))
 
 
-def crashing(cluster, run_dir: Path, kind: str, *args: str) -> tuple:
+def crashed_run(cluster, run_dir: Path, kind: str, figures, what: str):
+    """`mastomove migrate` ended by `kind` (crash_hooks), its artefacts scanned and counted."""
     env = agent_env(cluster, run_dir, MASTOMOVE_TEST_CRASH=kind, PYTHONPATH=str(HERE))
     started = time.time()
-    result = Agent(cluster, run_dir, *args, env=env, launcher=[sys.executable, "-m", "crash_hooks"]).start().wait(300)
-    return result, started
+    result = Agent(cluster, run_dir, "migrate", env=env,
+                   launcher=[sys.executable, "-m", "crash_hooks"]).start().wait(300)
+    creds = cluster.credentials
+    found = scan(result, run_dir, [creds["old"].password, creds["new"].password],
+                 [c.otp_secret for c in creds.values() if c.otp_secret], started)
+    figures.crash(what, len([f for f in found if f.what != "permissions"]))
+    assert found == [], found
+    return result
 
 
 def test_a_browser_closed_while_the_sign_in_form_is_sent_leaves_no_secret(mastodon, tmp_path, figures):
     before = snapshot(mastodon)
     run_dir = tmp_path / "run"
-    result, started = crashing(mastodon, run_dir, "browser-closed", "migrate")
-    creds = mastodon.credentials
-    found = scan(result, run_dir, [creds["old"].password, creds["new"].password],
-                 [c.otp_secret for c in creds.values() if c.otp_secret], started)
-    figures.crash("browser closed at the sign-in form", len([f for f in found if f.what != "permissions"]))
-    assert found == [], found
+    result = crashed_run(mastodon, run_dir, "browser-closed", figures, "browser closed at the sign-in form")
     # a stop the person understands, that resumes: not a traceback
     assert result.code == 3, result.output[-3000:]
     assert "The browser was closed" in result.stop_line(), result.output[-3000:]
@@ -65,12 +67,7 @@ def test_a_browser_closed_while_the_sign_in_form_is_sent_leaves_no_secret(mastod
 
 def test_an_unforeseen_error_with_the_password_in_its_frame_leaves_no_secret(mastodon, tmp_path, figures):
     run_dir = tmp_path / "run"
-    result, started = crashing(mastodon, run_dir, "exception", "migrate")
-    creds = mastodon.credentials
-    found = scan(result, run_dir, [creds["old"].password, creds["new"].password],
-                 [c.otp_secret for c in creds.values() if c.otp_secret], started)
-    figures.crash("unforeseen error, password in a frame's locals", len([f for f in found if f.what != "permissions"]))
-    assert found == [], found
+    result = crashed_run(mastodon, run_dir, "exception", figures, "unforeseen error, password in a frame's locals")
     assert result.state["outcome"]["status"] == "crashed", result.output[-3000:]
     assert "RuntimeError: an error nobody foresaw" in result.output
     # the crash is in the log with where it happened, and without any frame's variables
