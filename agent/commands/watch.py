@@ -78,7 +78,7 @@ def run_watch(settings, *, minutes: float, person=None) -> int:
                    + (f": {watcher.expected} expected" if watcher.expected is not None else "")
                    + f" (at most {minutes:g} min; run again any time)")
         last = watcher.watch(seconds=minutes * 60, on_reading=keep)
-    rebuild_report(migration_dir)  # it shows the watch readings
+    rebuild_report(migration_dir, run.evidence.redactor.scrub_text)  # it shows the watch readings
     if stops.code is not None:
         return stops.code
     if last.done:
