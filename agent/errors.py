@@ -142,8 +142,9 @@ CLOSED_MARKERS = ("has been closed", "Browser closed", "Target closed", "Target 
 # Timeouts of calls that wait for a server (a page load, a request, a response, a download) rather
 # than for an element of a page that has loaded.
 SERVER_WAITS = ("Page.goto", "Page.reload", "Page.go_back", "Page.go_forward", "Page.wait_for_url",
-                "Page.wait_for_load_state", "Page.wait_for_navigation", "Frame.goto", "Frame.wait_for_url",
-                "Frame.wait_for_load_state", "APIRequestContext.", "waiting for event", "navigating to")
+                "Page.wait_for_load_state", "Page.wait_for_navigation", "Page.expect_", "Frame.goto",
+                "Frame.wait_for_url", "Frame.wait_for_load_state", "Frame.expect_", "BrowserContext.expect_",
+                "APIRequestContext.", "waiting for event", "navigating to")
 
 
 def from_playwright(error: BaseException, *, url: str | None = None) -> BaseException:

@@ -22,6 +22,10 @@ def test_one_rule_for_playwright_errors_wherever_they_are_caught():
     assert isinstance(from_playwright(PlaywrightTimeout("Page.goto: Timeout 5000ms exceeded.")), ConnectionFailed)
     assert isinstance(from_playwright(PlaywrightTimeout('Timeout 5000ms exceeded while waiting for event "response"')),
                       ConnectionFailed)
+    assert isinstance(from_playwright(PlaywrightTimeout("Page.expect_navigation: Timeout 5000ms exceeded.")),
+                      ConnectionFailed)  # a form sent, its answer slower than the timeout
+    assert isinstance(from_playwright(PlaywrightTimeout("Page.wait_for_url: Timeout 5000ms exceeded.")),
+                      ConnectionFailed)
     assert isinstance(from_playwright(PlaywrightTimeout("Locator.click: Timeout 5000ms exceeded.")), PageChanged)
     assert isinstance(from_playwright(PlaywrightError("net::ERR_CONNECTION_RESET at http://127.0.0.1:1/")),
                       ConnectionFailed)
