@@ -144,7 +144,9 @@ CLOSED_MARKERS = ("has been closed", "Browser closed", "Target closed", "Target 
 SERVER_WAITS = ("Page.goto", "Page.reload", "Page.go_back", "Page.go_forward", "Page.wait_for_url",
                 "Page.wait_for_load_state", "Page.wait_for_navigation", "Page.expect_", "Frame.goto",
                 "Frame.wait_for_url", "Frame.wait_for_load_state", "Frame.expect_", "BrowserContext.expect_",
-                "APIRequestContext.", "waiting for event", "navigating to")
+                "APIRequestContext.", "waiting for event", "navigating to",
+                # a click whose element was clicked, then waited for the page it sent for
+                "waiting for scheduled navigations")
 
 
 def from_playwright(error: BaseException, *, url: str | None = None) -> BaseException:

@@ -27,6 +27,10 @@ def test_one_rule_for_playwright_errors_wherever_they_are_caught():
     assert isinstance(from_playwright(PlaywrightTimeout("Page.wait_for_url: Timeout 5000ms exceeded.")),
                       ConnectionFailed)
     assert isinstance(from_playwright(PlaywrightTimeout("Locator.click: Timeout 5000ms exceeded.")), PageChanged)
+    clicked_then_waited = ("Locator.click: Timeout 5000ms exceeded.\nCall log:\n  - waiting for locator(\"#upload\")\n"
+                           "  - performing click action\n  - click action done\n"
+                           "  - waiting for scheduled navigations to finish")
+    assert isinstance(from_playwright(PlaywrightTimeout(clicked_then_waited)), ConnectionFailed)
     assert isinstance(from_playwright(PlaywrightError("net::ERR_CONNECTION_RESET at http://127.0.0.1:1/")),
                       ConnectionFailed)
     closed = from_playwright(PlaywrightError("Locator.fill: Target page, context or browser has been closed"))
