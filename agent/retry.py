@@ -126,6 +126,8 @@ def telling(logger: Any, say: Callable[[str], None] | None = None) -> OnRetry:
 
     def before_sleep(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
+        if error is None:  # a poll's reading that is not there yet: no failure to tell
+            return
         wait = state.upcoming_sleep
         logger.warning("retrying", attempt=state.attempt_number, error=type(error).__name__, reason=str(error),
                        wait_s=round(wait, 2))

@@ -105,6 +105,21 @@ def test_retry_after_is_honoured_and_said_and_a_long_one_is_not_waited_for(slept
     assert "run the same command again later" in str(too_long.value)
 
 
+def test_a_poll_tells_only_of_failures_not_of_readings_that_are_not_there_yet(slept):
+    said: list[str] = []
+    readings = iter([1, 2, ServerError(502, "https://x/settings/imports"), 3])
+
+    def read():
+        reading = next(readings)
+        if isinstance(reading, Exception):
+            raise reading
+        return reading
+
+    tell = retry.telling(structlog.get_logger("test"), said.append)
+    assert retry.poll(read, until=lambda n: n >= 3, within=60, first_wait=0.1, on_retry=tell) == 3
+    assert len(said) == 1 and said[0].startswith("The server answered 502")
+
+
 def test_an_expired_session_passes_through_to_the_runner(slept):
     calls: list = []
     with pytest.raises(SessionExpired):
