@@ -47,7 +47,10 @@ FAST = {
 
 # For "slow" faults: a browser config whose timeouts a slow response outlasts.
 SHORT_TIMEOUTS = {"action_ms": 5000, "navigation_ms": 5000}
-SLOW_DELAY = 7.0  # seconds
+# Past the timeouts by more than the first retry's backoff (1-2 s): a form whose answer timed out is
+# abandoned by the retry's navigation before the server reads it (a slow request the client gave up on
+# is not carried out), never raced at the margin.
+SLOW_DELAY = 9.0  # seconds
 
 
 @dataclass
