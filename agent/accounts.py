@@ -37,25 +37,45 @@ def server_url(role: Role, raw: str | None, handle: Handle, *, allow_insecure_ht
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def usable_otp_secret(role: Role, secret: SecretStr | None) -> SecretStr | None:
+    """The two-factor secret, checked before anything starts: base32, as the authenticator app's
+    QR code holds it. A mistyped one is refused here, without its value ever being shown."""
+    if secret is None or not secret.get_secret_value().strip():
+        return None
+    import binascii
+
+    import pyotp
+
+    try:
+        pyotp.TOTP(secret.get_secret_value().replace(" ", "").upper()).now()
+        valid = True
+    except (binascii.Error, ValueError, TypeError):
+        valid = False
+    if not valid:  # raised outside the except block: no traceback carries the secret along
+        raise BadInput(f"The {role} account's two-factor secret is not a valid key",
+                       hint="it is the text shown under the QR code when two-factor sign-in was set up: letters A-Z "
+                            "and digits 2-7 (not a six-digit code); nothing was changed")
+    return secret
+
+
 def account_for(role: Role, settings: Settings, *, ask: Callable[[str], str] | None,
                 need_password: bool = True) -> Account:
-    prefix = f"MASTOMOVE_{role.upper()}_"
     handle_text = getattr(settings, f"{role}_handle")
     if not handle_text:
-        raise BadInput(f"The {role} account's handle is missing", hint=f"set {prefix}HANDLE or --{role}-handle")
+        raise BadInput(f"The {role} account's handle is missing", settings=(f"{role}_handle",))
     handle = Handle.parse(handle_text)
     url = server_url(role, getattr(settings, f"{role}_url"), handle, allow_insecure_http=settings.allow_insecure_http)
     email = getattr(settings, f"{role}_email")
     password: SecretStr | None = getattr(settings, f"{role}_password")
     if need_password and not email:
-        raise BadInput(f"The {role} account's e-mail address is missing", hint=f"set {prefix}EMAIL or --{role}-email")
+        raise BadInput(f"The {role} account's e-mail address is missing", settings=(f"{role}_email",))
     if need_password and password is None:
         if ask is None or not sys.stdin.isatty():
             raise BadInput(f"The {role} account's password is missing and there is no terminal to ask for it",
-                           hint=f"set {prefix}PASSWORD in the environment or a .env file")
+                           hint="give it in the environment or a .env file", settings=(f"{role}_password",))
         password = SecretStr(ask(f"Password of {handle} (not shown)"))
-    return Account(role=role, handle=handle, url=url, email=email or "", password=password,
-                   otp_secret=getattr(settings, f"{role}_otp_secret"))
+    otp_secret = usable_otp_secret(role, getattr(settings, f"{role}_otp_secret"))
+    return Account(role=role, handle=handle, url=url, email=email or "", password=password, otp_secret=otp_secret)
 
 
 def accounts_for(settings: Settings, *, ask: Callable[[str], str] | None = None,
@@ -65,7 +85,4 @@ def accounts_for(settings: Settings, *, ask: Callable[[str], str] | None = None,
     if old.handle.same_account(new.handle):
         raise BadInput(f"The old and the new account are the same ({old.handle})",
                        hint="the new account must be another account, usually on another server")
-    if settings.confirm_move is not None and settings.confirm_move.strip().lstrip("@") != str(new.handle):
-        raise BadInput(f"--confirm-move {settings.confirm_move!r} is not the new handle {new.handle}",
-                       hint="it must be the new account's handle exactly; nothing was changed")
     return accounts

@@ -7,13 +7,10 @@ move (a closing server has thousands of users).
 - Passwords (and TOTP secrets) come from a secrets file only the owner can read: JSON
   {"alice@old.example": {"password": "...", "otp_secret": "..."}} or CSV with the header
   handle,password,otp_secret; else they are asked for when a terminal is attached.
-- One browser for the batch; each account runs in its own thread with its own browser contexts
-  (connected to that browser over its DevTools address), its own run folder under the batch
-  folder, its own log. A failure of one account (bad input, a refused sign-in, a crash) is that
-  row's outcome; the others go on. The DevTools address listens on 127.0.0.1 only, but other
-  users of the same computer could reach it while the batch runs: on a shared machine use
-  --parallel 1, which runs the accounts one after the other, each in a browser of its own with no
-  port open.
+- Each account runs in its own thread with its own browser (launched over a pipe: no DevTools
+  port is ever open, so no other process of this computer can reach the accounts' sessions), its
+  own run folder under the batch folder, its own log. A failure of one account (bad input, a
+  refused sign-in, a crash) is that row's outcome; the others go on.
 - At the end: batch.json and report.html in the batch folder, one row per account, linking each
   account's own report. The same batch folder again resumes each account where it stopped.
 """
@@ -22,8 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import socket
 import stat
 import threading
 import time
@@ -35,17 +30,22 @@ from typing import Any
 from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from mastomove.agent.commands.options import told
+from mastomove.agent.confirmation import Confirmation
 from mastomove.agent.errors import BadInput, ExitCode, MastomoveError
-from mastomove.agent.evidence import private_dir, read_json, write_private
+from mastomove.agent.evidence import read_json
+from mastomove.agent.files import private_dir, write_private
 from mastomove.agent.person import ConsolePerson
+from mastomove.agent.run import run_folder_name
 from mastomove.agent.settings import Settings
 from mastomove.agent.steps import Handle
 
 COLUMNS = ("old_handle", "old_url", "old_email", "new_handle", "new_url", "new_email", "confirm_move")
 REQUIRED = ("old_handle", "new_handle")
 ACCOUNT_FIELDS = ("old_handle", "old_url", "old_email", "old_password", "old_otp_secret",
-                  "new_handle", "new_url", "new_email", "new_password", "new_otp_secret", "confirm_move")
+                  "new_handle", "new_url", "new_email", "new_password", "new_otp_secret")
 
 
 @dataclass
@@ -114,14 +114,11 @@ def read_secrets(path: Path | None) -> dict[str, dict[str, str]]:
     return secrets
 
 
-def _run_dir_name(old: str, new: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", f"{old}-to-{new}")
-
-
 def row_settings(row: BatchRow, base: Settings, secrets: dict[str, dict[str, str]], batch_dir: Path, *,
-                 confirm_all: bool, ask) -> Settings:
+                 confirm_all: bool, ask, csv_name: str = "accounts.csv") -> tuple[Settings, Confirmation | None]:
     """The row's own settings: the batch's flags, and only this row's accounts (nothing of the
-    MASTOMOVE_* account variables of the environment leaks from one row into another)."""
+    MASTOMOVE_* account variables of the environment leaks from one row into another); and the
+    row's confirmation, named after where it was given."""
     values = row.values
     old, new = Handle.parse(values["old_handle"]), Handle.parse(values["new_handle"])
     update: dict[str, Any] = {name: None for name in ACCOUNT_FIELDS}
@@ -135,65 +132,46 @@ def row_settings(row: BatchRow, base: Settings, secrets: dict[str, dict[str, str
             password = ask(f"Password of {handle} (not shown)")
         update[f"{role}_password"] = SecretStr(password) if password else None
         update[f"{role}_otp_secret"] = SecretStr(secret["otp_secret"]) if secret.get("otp_secret") else None
-    confirm = values.get("confirm_move") or None
+    confirmation = None
     if confirm_all:
-        confirm = str(new)
-    update["confirm_move"] = confirm
-    update["run_dir"] = batch_dir / _run_dir_name(str(old), str(new))
-    return base.model_copy(update=update)
+        confirmation = Confirmation(str(new), "--confirm-moves")
+    elif values.get("confirm_move"):
+        confirmation = Confirmation(values["confirm_move"], f"the confirm_move column of {csv_name}")
+    if confirmation is not None:
+        confirmation.check(new)
+    update["run_dir"] = batch_dir / run_folder_name(old, new)
+    return base.model_copy(update=update), confirmation
 
 
 class RowPerson(ConsolePerson):
     """One account's voice in a shared terminal: every line says whose it is; no live bars
     (one terminal cannot redraw several); the question before the move is asked one at a time."""
 
-    def __init__(self, name: str, console: Console, ask_lock: threading.Lock, *, confirm_move: str | None,
-                 interactive: bool):
-        super().__init__(confirm_move=confirm_move, interactive=interactive, console=console)
+    def __init__(self, name: str, console: Console, ask_lock: threading.Lock, *,
+                 confirmation: Confirmation | None, interactive: bool):
+        super().__init__(confirmation=confirmation, interactive=interactive, console=console)
         self.name = name
         self.ask_lock = ask_lock
         self.live = False
 
-    def say(self, text: str) -> None:
-        self.console.print(f"[dim]{self.name}[/dim] {text}")
+    def say(self, text: str, style: str | None = None, *, label: str | None = None,
+            label_style: str | None = None) -> None:
+        line = Text(self.redact(self.name), style="dim")
+        line.append(" ")
+        self.console.print(line + self.text(text, style, label=label, label_style=label_style))
 
-    def heading(self, text: str) -> None:
-        self.say(text)  # a rule across a shared terminal would not say whose step it is
+    def heading(self, text: "Text | str") -> None:
+        # a rule across a shared terminal would not say whose step it is
+        self.console.print(Text(self.redact(self.name), style="dim") + Text(" ") + (
+            text if isinstance(text, Text) else self.text(text)))
 
     def progress(self, label: str, done: int, total: int | None) -> None:
         super().progress(f"{self.name} {label}", done, total)
 
     def confirm_move(self, report, new_handle: str) -> bool:
         with self.ask_lock:
-            self.console.rule(f"{self.name} → {new_handle}", align="left")
+            self.console.rule(Text(self.redact(f"{self.name} → {new_handle}")), align="left")
             return super().confirm_move(report, new_handle)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class SharedBrowser:
-    """The batch's one browser, opened for DevTools connections on a loopback port."""
-
-    def __init__(self, settings: Settings):
-        from mastomove.agent.browser import BrowserConfig, start
-
-        config = BrowserConfig.load()
-        config.headless = not settings.headed and config.headless
-        config.slow_mo = 0  # each account's connection applies its own
-        self.port = _free_port()
-        config.args = [*config.args, f"--remote-debugging-port={self.port}", "--remote-debugging-address=127.0.0.1"]
-        self.playwright, self.browser = start(config)
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        try:
-            self.browser.close()
-        finally:
-            self.playwright.stop()
 
 
 def _outcome(row: BatchRow, run_dir: Path | None, code: int, seconds: float) -> dict[str, Any]:
@@ -208,7 +186,8 @@ def _outcome(row: BatchRow, run_dir: Path | None, code: int, seconds: float) -> 
 
 def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, parallel: int,
               batch_dir: Path | None, confirm_all: bool, console: Console | None = None) -> int:
-    from mastomove.agent.app import _sigterm_as_interrupt, run_migration
+    from mastomove.agent.commands.migrate import run_migration
+    from mastomove.agent.run import RUNS, sigterm_as_interrupt
 
     console = console or Console(stderr=True, highlight=False)
     interactive = ConsolePerson(console=console).interactive
@@ -216,35 +195,36 @@ def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, 
         rows = read_rows(accounts_csv)
         secrets = read_secrets(secrets_file)
     except MastomoveError as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(Text(told(error), style="red"))
         return int(error.exit_code)
-    batch_dir = private_dir(batch_dir or Path("runs") / f"batch-{accounts_csv.stem}")
+    batch_dir = private_dir(batch_dir or RUNS / f"batch-{accounts_csv.stem}")
     ask = ConsolePerson(console=console).ask_secret if interactive else None
 
-    prepared: list[tuple[BatchRow, Settings | None]] = []
+    prepared: list[tuple[BatchRow, tuple[Settings, Confirmation | None] | None]] = []
     for row in rows:
         try:
-            prepared.append((row, row_settings(row, base, secrets, batch_dir, confirm_all=confirm_all, ask=ask)))
+            prepared.append((row, row_settings(row, base, secrets, batch_dir, confirm_all=confirm_all, ask=ask,
+                                               csv_name=accounts_csv.name)))
         except MastomoveError as error:
-            row.problem = str(error)
+            row.problem = told(error)
             prepared.append((row, None))
-            console.print(f"[red]{row.name}: {error}[/red]")
-    console.print(f"Batch of {len(rows)} account(s), {parallel} at a time; folder {batch_dir}")
+            console.print(Text(f"{row.name}: {error}", style="red"))
+    console.print(Text(f"Batch of {len(rows)} account(s), {parallel} at a time; folder {batch_dir}"))
 
-    _sigterm_as_interrupt()
+    sigterm_as_interrupt()
     ask_lock = threading.Lock()
     results: list[dict[str, Any]] = []
-    shared = SharedBrowser(base) if parallel > 1 and any(s is not None for _, s in prepared) else None
 
-    def migrate(row: BatchRow, settings: Settings | None) -> dict[str, Any]:
+    def migrate(row: BatchRow, given: tuple[Settings, Confirmation | None] | None) -> dict[str, Any]:
         started = time.monotonic()
-        if settings is None:
+        if given is None:
             return _outcome(row, None, int(ExitCode.BAD_INPUT), 0)
-        person = RowPerson(row.name, console, ask_lock, confirm_move=settings.confirm_move, interactive=interactive)
+        settings, confirmation = given
+        person = RowPerson(row.name, console, ask_lock, confirmation=confirmation, interactive=interactive)
         try:
-            code = run_migration(settings, person=person, connect=shared.endpoint if shared else None)
+            code = run_migration(settings, person=person)  # its own browser, in this thread
         except Exception as error:  # noqa: BLE001 - one account's crash is its own outcome
-            person.say(f"[red]crashed: {type(error).__name__}: {error}[/red]")
+            person.say(f"crashed: {type(error).__name__}: {error}", "red")
             code = 1
         return _outcome(row, settings.run_dir, code, time.monotonic() - started)
 
@@ -257,10 +237,9 @@ def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, 
             results.append(future.result())
     except KeyboardInterrupt:
         interrupted = True
-        console.print("[yellow]Interrupted:[/yellow] closing the browser; every account resumes from its run folder.")
+        console.print(Text.assemble(("Interrupted:", "yellow"),
+                                    " closing the browsers; every account resumes from its run folder."))
     finally:
-        if shared is not None:
-            shared.close()
         pool.shutdown(wait=True, cancel_futures=True)
     if interrupted:
         results = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
@@ -273,10 +252,11 @@ def run_batch(accounts_csv: Path, base: Settings, *, secrets_file: Path | None, 
     for column in ("account", "outcome", "exit", "seconds", "message"):
         table.add_column(column)
     for result in results:
-        table.add_row(f"{result['old']} → {result['new']}", result["outcome"], str(result["exit_code"]),
-                      str(result["seconds"]), (result["message"] or "")[:120])
+        table.add_row(*(Text(str(cell)) for cell in (f"{result['old']} → {result['new']}", result["outcome"],
+                                                      result["exit_code"], result["seconds"],
+                                                      (result["message"] or "")[:120])))
     console.print(table)
-    console.print(f"Report: {report}")
+    console.print(Text(f"Report: {report}"))
     if interrupted:
         return int(ExitCode.INTERRUPTED)
     return max((r["exit_code"] for r in results), default=0)

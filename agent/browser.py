@@ -61,12 +61,8 @@ class BrowserConfig:
     args: list[str] = field(default_factory=lambda: list(QUIET_ARGS))
     viewport: dict[str, int] = field(default_factory=lambda: {"width": 1280, "height": 900})
     locale: str | None = "en-US"
-    timeouts: dict[str, int] = field(
-        default_factory=lambda: {"action_ms": 15000, "navigation_ms": 30000, "expect_ms": 10000}
-    )
-    screenshots: dict[str, Any] = field(default_factory=lambda: {"enabled": True, "full_page": False})
-    trace: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
-    video: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
+    # (Screenshots, traces and videos are run settings: MASTOMOVE_SCREENSHOTS, --trace, --video.)
+    timeouts: dict[str, int] = field(default_factory=lambda: {"action_ms": 15000, "navigation_ms": 30000})
 
     @classmethod
     def load(cls, path: Path | None = None) -> "BrowserConfig":
@@ -184,9 +180,8 @@ class BrowserSession:
     """
 
     def __init__(self, config: BrowserConfig, *, run_dir: Path, session_files: dict[str, Path],
-                 trace: bool = False, video: bool = False, on_context=None, connect: str | None = None):
+                 trace: bool = False, video: bool = False, on_context=None):
         self.config = config
-        self.connect = connect  # a running browser's CDP address (`mastomove batch` shares one)
         self.run_dir = run_dir
         self.session_files = session_files
         self.trace = trace
@@ -200,13 +195,8 @@ class BrowserSession:
     @property
     def browser(self) -> "Browser":
         if self._browser is None:
-            if self.connect:
-                from playwright.sync_api import sync_playwright
-
-                self._playwright = sync_playwright().start()
-                self._browser = self._playwright.chromium.connect_over_cdp(self.connect, slow_mo=self.config.slow_mo or None)
-            else:
-                self._playwright, self._browser = start(self.config)
+            # Launched over a pipe, never a DevTools port: nothing else on this computer can reach it.
+            self._playwright, self._browser = start(self.config)
         return self._browser
 
     def page(self, role: str):
@@ -227,21 +217,17 @@ class BrowserSession:
             self._pages[role] = context.new_page()
         return self._pages[role]
 
-    def context(self, role: str):
-        self.page(role)
-        return self._contexts[role]
-
     def save_session(self, role: str, path: Path) -> None:
         """Keep the sign-in for later runs: owner-only, like a password."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
-        self._contexts[role].storage_state(path=str(path))
-        os.chmod(path, 0o600)
+        from mastomove.agent.files import write_private
+
+        write_private(path, json.dumps(self._contexts[role].storage_state()))
 
     def _trace_file(self, role: str) -> Path:
         """trace/<role>.zip, or <role>-2.zip, -3, ... when a resumed run traces again."""
-        folder = self.run_dir / "trace"
-        folder.mkdir(parents=True, exist_ok=True)
+        from mastomove.agent.files import private_dir
+
+        folder = private_dir(self.run_dir / "trace")
         target, number = folder / f"{role}.zip", 1
         while target.exists():
             number += 1
@@ -252,7 +238,11 @@ class BrowserSession:
         for role, context in self._contexts.items():
             try:
                 if self.trace:
-                    context.tracing.stop(path=str(self._trace_file(role)))
+                    from mastomove.agent.files import make_private
+
+                    trace = self._trace_file(role)
+                    context.tracing.stop(path=str(trace))
+                    make_private(trace)
                 context.close()
             except Exception:  # noqa: BLE001 - closing after a crash must not hide the crash
                 pass

@@ -1,53 +1,11 @@
-"""`mastomove demo`: local imitation Mastodon servers, and a whole migration between them."""
+"""The real commands against a local cluster of imitation servers (mastomove.fixtures): the
+files `mastomove batch` reads and the MASTOMOVE_* variables `mastomove migrate` reads, for the
+tests, the benchmarks and scripts. (`mastomove demo` itself: agent.commands.demo.)"""
 from __future__ import annotations
 
 import os
-import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
-
-from pydantic import SecretStr
-
-from mastomove.agent.person import ConsolePerson
-from mastomove.agent.settings import Settings
-
-
-def demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: int, serve_only: bool) -> int:
-    from mastomove.fixtures.cluster import Cluster
-
-    person = ConsolePerson()
-    person.say(f"Starting local Mastodon {version} servers ({locale})…")
-    cluster = Cluster.start(port=0, config={"version": version, "locale": locale}, seed={"follows": follows})
-    try:
-        old, new = cluster.credentials["old"], cluster.credentials["new"]
-        person.say(f"  old: {cluster.old.url}  ({old.acct})")
-        person.say(f"  new: {cluster.new.url}  ({new.acct})")
-        person.say(f"  remote: {cluster.remote.url}")
-        if serve_only:
-            person.say(cluster.describe())
-            person.say("Serving until Ctrl-C.")
-            try:
-                while True:
-                    time.sleep(3600)  # allow-sleep: the servers run in their own thread
-            except KeyboardInterrupt:
-                return 0
-        settings = Settings(
-            _env_file=None,
-            old_handle=old.acct, old_url=cluster.old.url, old_email=old.email,
-            old_password=SecretStr(old.password),
-            old_otp_secret=SecretStr(old.otp_secret) if old.otp_secret else None,
-            new_handle=new.acct, new_url=cluster.new.url, new_email=new.email,
-            new_password=SecretStr(new.password),
-            run_dir=Path("runs") / f"demo-{datetime.now():%Y%m%d-%H%M%S}",
-            confirm_move=new.acct,  # a demo between throwaway local servers: answered in advance
-            headed=headed, slow_mo=slow_mo, alias_wait_seconds=600, follower_watch_seconds=60,
-        )
-        from mastomove.agent.app import run_migration
-
-        return run_migration(settings, person=ConsolePerson(confirm_move=new.acct))
-    finally:
-        cluster.stop()
 
 
 def batch_files(movers: list[dict[str, Any]], folder: Path, *,
@@ -58,7 +16,7 @@ def batch_files(movers: list[dict[str, Any]], folder: Path, *,
     import io
     import json
 
-    from mastomove.agent.evidence import private_dir, write_private
+    from mastomove.agent.files import private_dir, write_private
 
     def handle(side: dict[str, Any]) -> str:
         return f"{side['username']}@{side['domain']}"

@@ -6,6 +6,9 @@ print or exit themselves.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 
 class ExitCode(IntEnum):
@@ -18,14 +21,17 @@ class ExitCode(IntEnum):
 
 
 class MastomoveError(Exception):
-    """Base: a message for the person, and what they can do about it."""
+    """Base: a message for the person, and what they can do about it. `settings`: the names of the
+    settings (agent.settings.Settings) to check or give; the command line says how to give them
+    (a flag, a MASTOMOVE_* variable), so flows never name either."""
 
     exit_code: ExitCode = ExitCode.STOPPED_BEFORE_MOVE
 
-    def __init__(self, message: str, *, hint: str | None = None):
+    def __init__(self, message: str, *, hint: str | None = None, settings: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.settings = tuple(settings)
 
     def __str__(self) -> str:  # one clear line, plus the hint when there is one
         return self.message if not self.hint else f"{self.message} ({self.hint})"
@@ -76,6 +82,14 @@ class PageChanged(Stopped):
     """A page did not have what Mastodon's page has (an element, a field, a URL)."""
 
 
+class BrowserClosed(Stopped):
+    """The browser window was closed, or the browser crashed, in the middle of the run."""
+
+
+class GaveUp(Stopped):
+    """An action's one retry budget is spent (agent.retry): nothing retries it again."""
+
+
 # --- after the move --------------------------------------------------------------------------
 class FailedAfterMove(MastomoveError):
     exit_code = ExitCode.FAILED_AFTER_MOVE
@@ -117,6 +131,66 @@ class ConnectionFailed(Transient):
 
 class NotAnAliasYet(Transient):
     """The old server does not see the alias yet (it caches the new account for up to a day)."""
+
+
+# --- Playwright's errors, as these: the one place ----------------------------------------------
+NETWORK_MARKERS = ("net::ERR_", "NS_ERROR_", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH",
+                   "ENOTFOUND", "socket hang up", "Connection closed", "Request timed out",
+                   # A load that timed out still arrives later and cuts off the retry's navigation.
+                   "is interrupted by another navigation")
+CLOSED_MARKERS = ("has been closed", "Browser closed", "Target closed", "Target crashed")
+# Timeouts of calls that wait for a server (a page load, a request, a response, a download) rather
+# than for an element of a page that has loaded.
+SERVER_WAITS = ("Page.goto", "Page.reload", "Page.go_back", "Page.go_forward", "Page.wait_for_url",
+                "Page.wait_for_load_state", "Page.wait_for_navigation", "Page.expect_", "Frame.goto",
+                "Frame.wait_for_url", "Frame.wait_for_load_state", "Frame.expect_", "BrowserContext.expect_",
+                "APIRequestContext.", "waiting for event", "navigating to",
+                # a click whose element was clicked, then waited for the page it sent for
+                "waiting for scheduled navigations")
+
+
+def from_playwright(error: BaseException, *, url: str | None = None) -> BaseException:
+    """Playwright's error as an agent error, by one rule wherever it is caught: a closed browser
+    stops the run (BrowserClosed); a dropped connection, and a timeout waiting for a server, are
+    worth another try (ConnectionFailed); a timeout waiting for an element, and any other browser
+    error, mean the page is not the one expected (PageChanged). Anything else is returned as it is."""
+    if isinstance(error, MastomoveError):
+        return error
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    except ImportError:  # pragma: no cover
+        return error
+    if not isinstance(error, PlaywrightError):
+        return error
+    text = str(error)
+    first_line = text.splitlines()[0] if text.strip() else type(error).__name__
+    where = f"{url}: " if url else ""
+    if any(marker in text for marker in CLOSED_MARKERS):
+        return BrowserClosed("The browser was closed (or crashed) during the run",
+                             hint="nothing is lost: run the same command again to continue where it stopped")
+    if isinstance(error, PlaywrightTimeout):
+        if any(marker in text for marker in SERVER_WAITS):
+            return ConnectionFailed(f"{where}the server did not answer in time ({first_line})")
+        return PageChanged(f"{where}a page did not show what was expected in time ({first_line})")
+    if any(marker in text for marker in NETWORK_MARKERS):
+        return ConnectionFailed(f"{where}the connection failed ({first_line})")
+    return PageChanged(f"{where}a page did not behave as expected ({first_line})")
+
+
+def translated(action: Callable[[], T]) -> Callable[[], T]:
+    """`action`, raising agent errors where Playwright raised its own (`from_playwright`)."""
+
+    def run() -> T:
+        try:
+            return action()
+        except Exception as error:  # noqa: BLE001 - translated, or raised as it is
+            converted = from_playwright(error)
+            if converted is error:
+                raise
+            raise converted from error
+
+    return run
 
 
 def exit_code_for(error: BaseException) -> ExitCode:

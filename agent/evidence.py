@@ -8,15 +8,18 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
 import threading
 import time
+import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import structlog
+import structlog.tracebacks
+
+from mastomove.agent.files import make_private, open_private_append, private_dir, write_private
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page
@@ -38,16 +41,6 @@ def hide_typed_secrets(page: "Page") -> None:
         pass
 
 
-def write_private(target: Path, text: str) -> Path:
-    """Write a file only its owner can read, whole or not at all (a kill mid-write keeps the old one)."""
-    tmp = target.with_suffix(target.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, target)
-    return target
-
-
 def read_json(path: Path) -> Any:
     """A JSON file of the run folder, or None when it is missing or unreadable."""
     try:
@@ -56,41 +49,56 @@ def read_json(path: Path) -> Any:
         return None
 
 
-def private_dir(path: Path) -> Path:
-    """A folder only its owner can read (run folders hold CSVs of who someone follows)."""
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
-    return path
-
-
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "step"
 
 
+def secret_variants(secret: str) -> set[str]:
+    """The forms a secret takes in text: as given, trimmed, without spaces, upper and lower case
+    (an OTP secret is normalised before use), and escaped for JSON."""
+    forms = {secret, secret.strip(), secret.replace(" ", ""), secret.replace(" ", "").upper(),
+             secret.replace(" ", "").lower()}
+    forms |= {json.dumps(form)[1:-1] for form in list(forms)}
+    forms |= {json.dumps(form, ensure_ascii=False)[1:-1] for form in list(forms)}
+    return {form for form in forms if len(form) >= 4}
+
+
 class Redactor:
-    """Replaces every registered secret (and anything that looks like it) in log values."""
+    """Replaces every registered secret (in each of its forms) in log values and rendered text."""
 
     def __init__(self) -> None:
         self._secrets: set[str] = set()
+        self._lock = threading.Lock()
 
     def add(self, secret: str | None) -> None:
-        if secret and len(secret) >= 4:
-            self._secrets.add(secret)
+        if secret and len(secret.strip()) >= 4:
+            with self._lock:
+                self._secrets |= secret_variants(secret)
+
+    def scrub_text(self, text: str) -> str:
+        for secret in sorted(self._secrets, key=len, reverse=True):  # longest first: no half-replaced forms
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
 
     def scrub(self, value: Any) -> Any:
         if isinstance(value, str):
-            for secret in self._secrets:
-                if secret in value:
-                    value = value.replace(secret, REDACTED)
-            return value
+            return self.scrub_text(value)
         if isinstance(value, dict):
             return {k: self.scrub(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return type(value)(self.scrub(v) for v in value)
         return value
 
-    def __call__(self, _logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    def __call__(self, _logger: Any, _name: str, event: Any) -> Any:
+        """structlog processor: before rendering (event dicts) and after it (the final line)."""
         return self.scrub(event)
+
+
+# Tracebacks in the log name files, lines and the error, never the frames' local variables: a
+# frame that types a password holds it in a local.
+structured_traceback = structlog.processors.ExceptionRenderer(
+    structlog.tracebacks.ExceptionDictTransformer(show_locals=False))
 
 
 class JsonLinesSink:
@@ -98,8 +106,7 @@ class JsonLinesSink:
 
     def __init__(self, path: Path):
         self.path = path
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        self.file = os.fdopen(fd, "a", encoding="utf-8", buffering=1)
+        self.file = open_private_append(path)
 
     def msg(self, message: str) -> None:
         self.file.write(message + "\n")
@@ -136,7 +143,8 @@ class _LibraryLogs(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         fields: dict[str, Any] = {"library": record.name, "message": record.getMessage()}
         if record.exc_info:
-            fields["exception"] = logging.Formatter().formatException(record.exc_info)
+            # Rendered without locals, like every traceback of the log (see structured_traceback).
+            fields["exception"] = "".join(traceback.format_exception(*record.exc_info))
         logger = structlog.get_logger("library")
         (logger.warning if record.levelno >= logging.WARNING else logger.info)("library_log", **fields)
 
@@ -166,9 +174,10 @@ class Evidence:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            self.redactor,
-            structlog.processors.dict_tracebacks,
+            structured_traceback,
+            self.redactor,  # every value, before rendering
             structlog.processors.JSONRenderer(default=str),
+            self.redactor,  # and the rendered line, whatever rendering put in it
         ]
         # Several runs can share a process (`mastomove batch`, one thread each): every run logs
         # into its own file, and module-level loggers write to the file of their thread's run.
@@ -212,6 +221,7 @@ class Evidence:
                 animations="disabled",
                 caret="initial",  # hiding the caret costs a style injection per shot (~15 ms)
             )
+            make_private(file)
         self.log.info(
             "screenshot",
             action=action,
@@ -239,7 +249,9 @@ class Evidence:
         traced = any(watched is context for watched in self._traced)
         if traced:
             self._trace_chunks += 1
-            context.tracing.stop_chunk(path=str(self.path("trace", f"chunk-{self._trace_chunks:03d}.zip")))
+            chunk = self.path("trace", f"chunk-{self._trace_chunks:03d}.zip")
+            context.tracing.stop_chunk(path=str(chunk))
+            make_private(chunk)
         hide_typed_secrets(page)
         try:
             yield
@@ -249,7 +261,11 @@ class Evidence:
 
     # --- the end -----------------------------------------------------------------------------
     def write_json(self, name: str, data: Any) -> Path:
-        return write_private(self.path(name), json.dumps(self.redactor.scrub(data), indent=2, default=str))
+        return self.write_text(name, json.dumps(self.redactor.scrub(data), indent=2, default=str))
+
+    def write_text(self, name: str, text: str) -> Path:
+        """A file of the run folder (owner-only), redacted after it is rendered."""
+        return write_private(self.path(name), self.redactor.scrub_text(text))
 
     def close(self) -> None:
         self.sink.close()

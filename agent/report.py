@@ -17,9 +17,10 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from mastomove.agent.evidence import read_json, write_private
+from mastomove.agent.evidence import read_json
+from mastomove.agent.files import write_private
 
 REPORT = "report.html"
 
@@ -284,8 +285,11 @@ def _page(title: str, body: str) -> str:
             f'<body><main>{body}</main><dialog id="full"><img alt=""></dialog><script>{SCRIPT}</script></body></html>')
 
 
-def write_report(run_dir: Path) -> Path:
-    return write_private(Path(run_dir) / REPORT, build_report(Path(run_dir)))
+def write_report(run_dir: Path, redact: Callable[[str], str] | None = None) -> Path:
+    """report.html, owner-only; `redact`: the run's redactor, applied to the page once rendered
+    (what the page is built from is redacted already)."""
+    page = build_report(Path(run_dir))
+    return write_private(Path(run_dir) / REPORT, redact(page) if redact else page)
 
 
 # --- batches ----------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import time
 from typing import Any, Callable
 
 from mastomove.agent import retry
-from mastomove.agent.errors import (ConnectionFailed, FailedAfterMove, FormRejected, MastomoveError, MoveNotConfirmed,
-                          MoveRejected, SessionExpired, Stopped, Transient)
+from mastomove.agent.errors import (FailedAfterMove, MastomoveError, MoveNotConfirmed, MoveRejected, SessionExpired,
+                                    translated)
 from mastomove.agent.evidence import Evidence
 from mastomove.agent.person import ConsolePerson
 from mastomove.agent.state import RunState
@@ -43,31 +43,8 @@ class RunContext:
         return self.state.result(step_name)
 
 
-def _as_transient(error: Exception) -> Exception:
-    """Playwright's own timeouts and network errors are worth another try."""
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    except ImportError:  # pragma: no cover
-        return error
-    if isinstance(error, PlaywrightTimeout):
-        return ConnectionFailed(f"The page did not answer in time ({str(error).splitlines()[0]})")
-    if isinstance(error, PlaywrightError) and "net::ERR_" in str(error):
-        return ConnectionFailed(f"The connection failed ({str(error).splitlines()[0]})")
-    return error
-
-
-def _gave_up(error: Exception, tries: int) -> str:
-    if isinstance(error, SessionExpired):
-        return f"The {error.role} account's session kept ending ({tries} tries in this step)"
-    if isinstance(error, FormRejected):
-        return f"The server kept rejecting the form's security token (HTTP 422, {tries} tries)"
-    message = getattr(error, "message", str(error))
-    return f"{message} (gave up after {tries} tries)"
-
-
 class Runner:
-    def __init__(self, plan: Plan, ctx: RunContext, *, attempts: int = 4):
+    def __init__(self, plan: Plan, ctx: RunContext, *, attempts: int = retry.ATTEMPTS):
         self.plan = plan
         self.ctx = ctx
         self.state = ctx.state
@@ -123,36 +100,21 @@ class Runner:
             self.person.say(f"  ✓ {line}")
 
     def _call(self, step: Step, action: Callable[[RunContext], Any]) -> Any:
-        """Run a step's action with retries for transient failures; an expired session signs
-        in again first. Steps read the server's state before repeating a side effect."""
+        """Run a step's action with the one retry budget of an action (agent.retry.one_action):
+        what the step's own actions already retried has given up, and is not retried again. An
+        expired session signs in again first, at most `attempts` times in a step."""
 
-        def on_retry(state) -> None:
-            error = state.outcome.exception()
-            self.evidence.log.warning("retrying", step=step.name, attempt=state.attempt_number,
-                                      error=type(error).__name__, reason=str(error),
-                                      wait_s=round(state.upcoming_sleep, 1))
-            self.person.say(f"  [yellow]{error}[/yellow]; trying again in {state.upcoming_sleep:.0f} s")
-
-        try:
-            for attempt in retry.transient(attempts=self.attempts, on_retry=on_retry):
-                with attempt:
-                    try:
-                        return action(self.ctx)
-                    except SessionExpired as expired:
-                        self.plan.sign_in(self.ctx, Role(expired.role))
-                        raise
-                    except MastomoveError:
-                        raise
-                    except Exception as error:  # noqa: BLE001 - classify, then re-raise
-                        converted = _as_transient(error)
-                        if converted is error:
-                            raise
-                        raise converted from error
-        except Transient as error:
-            # Out of tries: the last message must not promise another one ("signing in again").
-            raise Stopped(_gave_up(error, self.attempts), hint="nothing is lost: run the same command again "
-                                                               "to continue where it stopped") from error
-        return None  # pragma: no cover - tenacity re-raises
+        tell = retry.telling(self.evidence.log.bind(step=step.name), lambda line: self.person.say(f"  {line}", "yellow"))
+        for sign_ins in range(1, self.attempts + 1):
+            try:
+                return retry.one_action(translated(lambda: action(self.ctx)), on_retry=tell, attempts=self.attempts)
+            except SessionExpired as expired:
+                if sign_ins == self.attempts:
+                    raise retry.gave_up(expired, sign_ins) from expired
+                self.evidence.log.warning("session_expired", step=step.name, account=expired.role)
+                self.person.say(f"  {expired}", "yellow")
+                self.plan.sign_in(self.ctx, Role(expired.role))
+        return None  # pragma: no cover - the loop returns or raises
 
     def _pause(self, step: Step) -> None:
         report: list[str] = []

@@ -1,5 +1,8 @@
 """Settings: command-line flags override the environment, which overrides a .env file.
 
+Every flag given on the command line counts, whatever its value (`--alias-wait-hours 0`): the
+commands build Settings once, from the flags the person actually gave (agent.commands.options).
+
 The MASTOMOVE_* names of the two accounts and the run folder are fixed: scripts depend on them.
 """
 from __future__ import annotations
@@ -40,7 +43,7 @@ class Settings(BaseSettings):
     copy_profile: bool = True
     import_mode: Literal["merge", "overwrite"] = "merge"
     unlock_new_account: bool = False  # a locked new account turns moved followers into requests
-    confirm_move: str | None = None  # the new handle, typed in advance for unattended runs
+    # The move's confirmation is no setting: a flag or a person gives it (agent.confirmation).
     alias_wait_seconds: float = Field(24 * 3600, ge=0)  # keep retrying "not an alias" this long
     alias_first_wait_seconds: float = Field(15, gt=0)
     alias_wait_cap_seconds: float = Field(1800, gt=0)
@@ -53,7 +56,7 @@ class Settings(BaseSettings):
 
     # --- the browser and evidence ---
     headed: bool = False
-    slow_mo: float = Field(0, ge=0)
+    slow_mo: float | None = Field(None, ge=0)  # None: playwright.config.json's
     watch_along: bool | None = None  # banner and click highlights on the pages; default: when headed
     screenshots: bool = True
     full_page_screenshots: bool = False

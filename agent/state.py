@@ -3,23 +3,24 @@ the same run folder resumes instead of starting again."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from mastomove.agent.errors import BadInput
 from mastomove.agent.evidence import now_iso
+from mastomove.agent.files import write_private
 
 STATE_VERSION = 1
 
 
 class RunState:
-    def __init__(self, path: Path, data: dict[str, Any]):
+    def __init__(self, path: Path, data: dict[str, Any], scrub: Callable[[Any], Any] | None = None):
         self.path = path
         self.data = data
+        self.scrub = scrub or (lambda data: data)  # the run's redactor: no secret reaches the file
 
     @classmethod
-    def open(cls, path: Path, *, old: str, new: str) -> "RunState":
+    def open(cls, path: Path, *, old: str, new: str, scrub: Callable[[Any], Any] | None = None) -> "RunState":
         """Load the run folder's state, or start one. A folder of another migration is refused."""
         if path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -28,8 +29,8 @@ class RunState:
                     f"{path.parent} holds the migration {data.get('old')} -> {data.get('new')}, not {old} -> {new}",
                     hint="use another run folder, or the handles of that migration",
                 )
-            return cls(path, data)
-        state = cls(path, {"version": STATE_VERSION, "old": old, "new": new, "created": now_iso(), "steps": {}})
+            return cls(path, data, scrub)
+        state = cls(path, {"version": STATE_VERSION, "old": old, "new": new, "created": now_iso(), "steps": {}}, scrub)
         state.save()
         return state
 
@@ -72,11 +73,5 @@ class RunState:
 
     # --- disk --------------------------------------------------------------------------------
     def save(self) -> None:
-        """Atomic, owner-only: a kill mid-write leaves the previous checkpoint intact."""
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(self.data, out, indent=2, default=str)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self.path)
+        """Atomic, durable, owner-only: a kill mid-write leaves the previous checkpoint intact."""
+        write_private(self.path, self.scrub(json.dumps(self.data, indent=2, default=str)), durable=True)

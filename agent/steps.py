@@ -6,7 +6,7 @@ The runner knows steps only through this module: their names, whether they are i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Protocol, Sequence
@@ -90,7 +90,8 @@ class Evidence(Protocol):
 class Person(Protocol):
     """The human watching (or not): messages, progress, and the one question before the move."""
 
-    def say(self, text: str) -> None: ...
+    def say(self, text: str, style: str | None = None) -> None:
+        """A line of plain text (never read as markup), in a Rich style if given."""
 
     def progress(self, label: str, done: int, total: int | None) -> None: ...
 
@@ -145,4 +146,3 @@ class Plan:
     inspect: Callable[[StepContext], dict[str, Any]] | None = None  # read-only, for `mastomove plan`
     # What is left to the person, from the steps' results: [{"what": ..., "how": ...}, ...]
     followups: Callable[[dict[str, dict[str, Any]]], list[dict[str, Any]]] | None = None
-    notes: dict[str, Any] = field(default_factory=dict)

@@ -44,7 +44,6 @@ BOOKMARKS = ListKind("bookmarks", "bookmarks", None)
 EXPORT_KINDS: tuple[ListKind, ...] = (FOLLOWS, LISTS, BLOCKS, MUTES, DOMAIN_BLOCKS, BOOKMARKS)
 IMPORT_ORDER: tuple[ListKind, ...] = (FOLLOWS, LISTS, BLOCKS, MUTES, DOMAIN_BLOCKS, BOOKMARKS)
 BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
-BY_IMPORT_TYPE = {kind.import_type: kind for kind in EXPORT_KINDS}
 
 
 def rows(text: str) -> list[list[str]]:

@@ -68,7 +68,7 @@ def left_to_person(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     backup = results.get("backup") or {}
     if backup.get("skipped"):
         todo.append({"kind": "backup_skipped",
-                     "what": "Notifications, private mentions and the archive were not saved (--skip-backup)",
+                     "what": "Notifications, private mentions and the archive were not saved (the backup was skipped as asked)",
                      "how": "the old account can still sign in after the move: request the archive on its Export "
                             "page; its notifications and conversations are no longer reachable in the web app"})
     archive = backup.get("archive") or {}
@@ -95,3 +95,26 @@ def left_to_person(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                      "how": "the rest arrive as their servers process the move (minutes to hours): run "
                             "`mastomove watch` later to follow them"})
     return todo
+
+
+# --- after the move: `mastomove watch` -----------------------------------------------------------
+FOLLOW_REQUESTS_PATH = "/follow_requests"  # the web app's Follow requests column
+
+
+def follow_requests_url(server_url: str) -> str:
+    """Where the new account approves waiting follow requests."""
+    return server_url.rstrip("/") + FOLLOW_REQUESTS_PATH
+
+
+def watch_baseline(results: dict[str, dict[str, Any]],
+                   readings: list[dict[str, Any]]) -> tuple[int | None, int | None]:
+    """(followers the old account had at the move, followers the new one had before it), from the
+    migration's step results, else from an earlier watch (which read the old account's migration
+    page); None where unknown."""
+    baseline = (results.get("backup") or {}).get("baseline") or {}
+    expected = (results.get("move") or {}).get("followers_before")
+    if expected is None:
+        expected = baseline.get("old_followers")
+    if expected is None and readings:
+        expected = readings[-1].get("expected")
+    return expected, baseline.get("new_followers")

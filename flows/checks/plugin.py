@@ -10,7 +10,13 @@ the move form's "not an alias" check; with --destructive it is the account moved
 MASTOMOVE_NEW_EMAIL and _PASSWORD as well.
 
 Every run writes report.html, screenshots/ and junit.xml (unless --junitxml says otherwise) into
---check-output. The test account signs in once per run; the session is ended (logged out) at the end.
+--check-output, an owner-only folder. The test account signs in once per run; the session is ended
+(logged out) at the end.
+
+No password or OTP secret reaches pytest's output, whatever its options (--tb=long, -l, -s): every
+report's traceback, locals and captured output are redacted before pytest prints or records them,
+the terminal's writer redacts what is written to it, and junit.xml and report.html are redacted
+again once written.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ import pytest
 from mastomove.agent.accounts import account_for
 from mastomove.agent.browser import BrowserConfig
 from mastomove.agent.errors import BadInput
+from mastomove.agent.evidence import Redactor
 from mastomove.agent.settings import Settings
 from mastomove.agent.steps import Account, Role
 from mastomove.flows.checks.report import Report
@@ -39,6 +46,7 @@ SETTINGS_KEY = pytest.StashKey[Settings]()
 TARGET_KEY = pytest.StashKey["Target"]()
 REPORT_KEY = pytest.StashKey[Report]()
 OUTPUT_KEY = pytest.StashKey[Path]()
+REDACTOR_KEY = pytest.StashKey[Redactor]()
 
 # The order a person meets the pages in; the destructive move comes last, after every check that
 # needs the account unmoved.
@@ -94,6 +102,96 @@ def settings_of(config: pytest.Config) -> Settings:
     return config.stash[SETTINGS_KEY]
 
 
+# --- no secret in pytest's output ------------------------------------------------------------------
+SECRET_SETTINGS = ("old_password", "old_otp_secret", "new_password", "new_otp_secret")
+
+
+def redactor_of(config: pytest.Config) -> Redactor:
+    """The secrets of the settings under test, in every form they take (agent.evidence.Redactor)."""
+    if REDACTOR_KEY not in config.stash:
+        redactor = Redactor()
+        try:
+            settings = settings_of(config)
+        except Exception:  # noqa: BLE001 - settings that do not even parse hold nothing to redact
+            settings = None
+        for name in SECRET_SETTINGS:
+            secret = getattr(settings, name, None)
+            if secret is not None:
+                redactor.add(secret.get_secret_value())
+        config.stash[REDACTOR_KEY] = redactor
+    return config.stash[REDACTOR_KEY]
+
+
+class RedactedRepr:
+    """A report's failure text, rendered once (whatever --tb and -l asked for) and redacted."""
+
+    def __init__(self, longrepr: object, redactor: Redactor):
+        self.text = redactor.scrub_text(str(longrepr))
+        crash = getattr(longrepr, "reprcrash", None)
+        self.reprcrash = None
+        if crash is not None:
+            from _pytest._code.code import ReprFileLocation
+
+            self.reprcrash = ReprFileLocation(crash.path, crash.lineno, redactor.scrub_text(crash.message))
+
+    def toterminal(self, out) -> None:
+        for line in self.text.splitlines():
+            out.line(line)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def redact_report(report: pytest.TestReport | pytest.CollectReport, redactor: Redactor) -> None:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
+        report.longrepr = (longrepr[0], longrepr[1], redactor.scrub_text(str(longrepr[2])))
+    elif longrepr is not None:
+        report.longrepr = RedactedRepr(longrepr, redactor)
+    report.sections = [(title, redactor.scrub_text(content)) for title, content in report.sections]
+
+
+class RedactingFile:
+    """The terminal's file, redacting what is written to it (what -s lets through uncaptured too)."""
+
+    def __init__(self, file, redactor: Redactor):
+        self._file = file
+        self._redactor = redactor
+
+    def write(self, text: str) -> int:
+        return self._file.write(self._redactor.scrub_text(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._file, name)
+
+
+def redact_the_terminal(config: pytest.Config) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    writer = getattr(reporter, "_tw", None)
+    if writer is not None and hasattr(writer, "_file") and not isinstance(writer._file, RedactingFile):
+        writer._file = RedactingFile(writer._file, redactor_of(config))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    outcome = yield
+    redact_report(outcome.get_result(), redactor_of(collector.config))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Last pass over what was written: junit.xml and the report, redacted as files."""
+    redactor = redactor_of(config) if REDACTOR_KEY in config.stash else None
+    if redactor is None or OUTPUT_KEY not in config.stash:
+        return
+    for written in {Path(getattr(config.option, "xmlpath", "") or config.stash[OUTPUT_KEY] / "junit.xml"),
+                    config.stash[OUTPUT_KEY] / "report.html"}:
+        if written.is_file():
+            text = written.read_text(encoding="utf-8", errors="replace")
+            if redactor.scrub_text(text) != text:
+                written.write_text(redactor.scrub_text(text), encoding="utf-8")
+
+
 def build_target(config: pytest.Config) -> Target:
     settings = settings_of(config)
     base_url = config.getoption("base_url", default=None) or (config.getini("base_url") if _has_ini(config, "base_url") else None)
@@ -123,6 +221,7 @@ def _has_ini(config: pytest.Config, name: str) -> bool:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
+    redact_the_terminal(config)
     if config.option.collectonly or getattr(config.option, "help", False):
         return
     try:
@@ -282,11 +381,13 @@ def _title(item: pytest.Item) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
+    redactor = redactor_of(item.config)
     error = call.excinfo.value if call.excinfo is not None else None
     if isinstance(error, UIRegression):
-        item.config.stash[REPORT_KEY].entry(item.nodeid, _title(item)).finding = error.as_dict()
+        item.config.stash[REPORT_KEY].entry(item.nodeid, _title(item)).finding = redactor.scrub(error.as_dict())
         if item.config.option.tbstyle == "auto":
             report.longrepr = str(error)  # the finding is the message; the traceback is noise to an admin
+    redact_report(report, redactor)
 
 
 class _Reporting:
@@ -318,7 +419,7 @@ class _Reporting:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if REPORT_KEY in session.config.stash and not session.config.option.collectonly:
-        session.config.stash[REPORT_KEY].write()
+        session.config.stash[REPORT_KEY].write(redactor_of(session.config).scrub_text)
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:

@@ -8,7 +8,9 @@ import html
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+from mastomove.agent.files import write_private
 
 
 @dataclass
@@ -49,8 +51,8 @@ class Report:
         except ValueError:
             return html.escape(Path(path).as_uri())
 
-    def write(self) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def write(self, redact: Callable[[str], str] = lambda text: text) -> Path:
+        """Write report.html (owner-only), redacted (`redact`) after it is rendered."""
         counts = self.counts()
         summary = " · ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "no checks ran"
         rows = []
@@ -90,6 +92,4 @@ pre {{ white-space: pre-wrap; background: #f6f6f6; padding: .5rem; }} .shots img
 <tbody>{''.join(rows)}</tbody></table>
 </body></html>
 """
-        target = self.folder / "report.html"
-        target.write_text(page, encoding="utf-8")
-        return target
+        return write_private(self.folder / "report.html", redact(page))

@@ -1,5 +1,5 @@
 """--destructive: the whole move, end to end, from the test account to MASTOMOVE_NEW_*, by the
-agent itself (`mastomove migrate`: flows.plan through agent.app.run_migration, in its own process,
+agent itself (`mastomove migrate`: flows.plan through agent.commands.migrate.run_migration, in its own process,
 since a second Playwright cannot run inside this one's event loop), then checked on the old
 account's migration page. Only for two throwaway accounts: the old one ends up moved, with a
 30-day cooldown."""
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from mastomove.agent.files import write_private
 from mastomove.agent.settings import Settings
 from mastomove.flows.pages import MigrationPage
 
@@ -43,14 +44,9 @@ def test_full_migration_end_to_end(account_page, account, check_target, check_ou
     other = check_target.other
     run_dir = check_output / "destructive-migration"
     sessions = check_output / "destructive-migration-sessions"
-    sessions.mkdir(parents=True, exist_ok=True)
-    os.chmod(sessions, 0o700)
     # The run starts from this suite's session of the old account (as after `mastomove login`), so
     # it needs no second one-time code.
-    saved = sessions / f"old-{account.handle}.json"
-    fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(signed_in.storage_state, out)
+    saved = write_private(sessions / f"old-{account.handle}.json", json.dumps(signed_in.storage_state))
     settings = check_target.settings.model_copy(update={
         "old_url": account.url, "confirm_move": str(other.handle), "run_dir": Path(run_dir),
         "session_dir": sessions, "headed": False,

@@ -2,7 +2,7 @@
 and typing secrets, with the HTTP and network outcomes turned into `mastomove.agent.errors`.
 
 - 5xx -> ServerError, 429 -> RateLimited (Retry-After), 422 security-token page -> FormRejected,
-  net::ERR_* and timeouts -> ConnectionFailed;
+  Playwright's own errors by agent.errors.from_playwright (one rule for the whole agent);
 - a signed-in page that lands on /auth/sign_in -> SessionExpired(role);
 - a password or one-time code is typed only while the page is on the account's own origin.
 """
@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Callable, ClassVar, ContextManager, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from mastomove.agent.errors import (ConnectionFailed, FormRejected, PageChanged, RateLimited, ServerError, SessionExpired,
-                          UnsafeOrigin)
+                          UnsafeOrigin, from_playwright)
 from mastomove.agent.steps import Account
 
 if TYPE_CHECKING:
@@ -36,12 +35,6 @@ LINK_TO = "a[href='{path}'], a[href='{url}']"
 FORM_FIELDS = "form input:not([type='hidden']), form select, form textarea"
 
 SecretEntry = Callable[["Page"], ContextManager[None]]
-
-_NETWORK_MARKERS = ("net::ERR_", "NS_ERROR_", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH",
-                    "ENOTFOUND", "socket hang up", "Connection closed", "Request timed out",
-                    # A load that timed out still arrives later and cuts off the retry's navigation.
-                    "is interrupted by another navigation")
-
 
 def _port(parts) -> int | None:
     return parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
@@ -77,19 +70,14 @@ def parse_retry_after(headers: dict[str, str], now: dt.datetime | None = None) -
     return None
 
 
-def is_network_error(error: BaseException) -> bool:
-    return isinstance(error, PlaywrightTimeoutError) or any(m in str(error) for m in _NETWORK_MARKERS)
-
-
 @contextmanager
 def network_errors(url: str) -> Iterator[None]:
-    """Dropped connections and timeouts become ConnectionFailed; anything else is a real bug."""
+    """Playwright's errors while talking to `url`, as agent errors (agent.errors.from_playwright:
+    the one rule for them)."""
     try:
         yield
     except PlaywrightError as error:
-        if is_network_error(error):
-            raise ConnectionFailed(f"Could not reach {url}: {str(error).splitlines()[0]}") from error
-        raise
+        raise from_playwright(error, url=url) from error
 
 
 def raise_for_status(status: int | None, headers: dict[str, str], url: str) -> None:

@@ -73,5 +73,5 @@ class ComposePage(MastodonPage):
                 raise FormRejected("The server rejected the post's security token (HTTP 422)",
                                    hint="the compose page is reloaded and the post sent again")
             raise Stopped(f"The new server refused the announcement (HTTP {response.status}) {reason}".strip(),
-                          hint="shorten MASTOMOVE_ANNOUNCEMENT or turn the announcement off")
+                          hint="shorten the announcement or turn it off", settings=("announcement", "post_announcement"))
         return response.json()

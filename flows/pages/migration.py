@@ -31,6 +31,7 @@ class MigrationState:
     cooldown_days: int | None
     challenge: str  # "current_password" or "current_username"
     local_domain: str | None = None  # the page names accounts of its own server by username alone
+    readable: bool = True  # the page showed the move form or a redirect: False means "unknown", not "free"
 
     def redirects_to(self, handle: Handle) -> bool:
         return self.redirecting and handle_in_text(self.redirect_text, handle, self.local_domain)
@@ -71,7 +72,8 @@ class MigrationPage(MastodonPage):
         if on_cooldown and self.has(self.COOLDOWN_HINT):
             days = parse_count(self.page.locator(self.COOLDOWN_HINT).first.inner_text())
         challenge = "current_username" if self.has(self.USERNAME) and not self.has(self.PASSWORD) else "current_password"
-        return MigrationState(redirecting, text.strip(), on_cooldown, days, challenge, self.account.handle.domain)
+        return MigrationState(redirecting, text.strip(), on_cooldown, days, challenge, self.account.handle.domain,
+                              readable=redirecting or acct.count() > 0)
 
     def submit_move(self, new_handle: Handle, challenge_value: str, secret_entry: SecretEntry,
                     *, timeout: float = 120_000) -> "Response | None":

@@ -4,7 +4,11 @@ WebFinger (/.well-known/webfinger), the ActivityPub actor (`alsoKnownAs`, `moved
 
 Requests carry the context's cookies, so a signed-in account also sees its own non-public posts.
 A handle's domain need not be the web address of its server (LOCAL_DOMAIN vs WEB_DOMAIN): every
-request goes to the configured web address of the server in question."""
+request goes to the configured web address of the server in question.
+
+None from these methods means "could not be read" (a 401 under AUTHORIZED_FETCH, a WAF or
+challenge page, anything that is not the JSON asked for), never "absent": a caller that needs a
+yes or no gets True, False or None (`names_alias`), and takes None as the unsafe answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,28 +44,49 @@ class PublicSide:
             return response.status, None
         try:
             return response.status, response.json()
-        except Exception:  # noqa: BLE001 - not JSON: treat as absent
+        except Exception:  # noqa: BLE001 - not JSON (a challenge page, an error page): not read
             return response.status, None
 
     # --- discovery -------------------------------------------------------------------------
     def webfinger(self, server: Account, handle: Handle) -> WebFinger | None:
+        return self.webfinger_answer(server, handle)[1]
+
+    def webfinger_answer(self, server: Account, handle: Handle) -> tuple[int, WebFinger | None]:
+        """(HTTP status, what WebFinger says): a 404 means no such account; any other answer
+        without a WebFinger document means it could not be read."""
         url = f"{server.origin}/.well-known/webfinger?{urlencode({'resource': f'acct:{handle}'})}"
-        _, data = self._get(url, "application/jrd+json, application/json")
+        status, data = self._get(url, "application/jrd+json, application/json")
         if not isinstance(data, dict) or "subject" not in data:
-            return None
+            return status, None
         actor = profile = None
         for link in data.get("links", []):
             if link.get("rel") == "self" and "activity+json" in (link.get("type") or "") and not actor:
                 actor = link.get("href")
             elif link.get("rel") == "http://webfinger.net/rel/profile-page" and not profile:
                 profile = link.get("href")
-        return WebFinger(data["subject"], actor, profile)
+        return status, WebFinger(data["subject"], actor, profile)
 
     def actor(self, server: Account, uri: str) -> dict | None:
         """The actor document at `uri`, fetched from `server`'s web address when the URI names the
-        handle's domain rather than a host we can reach."""
+        handle's domain rather than a host we can reach; None when it could not be read."""
         _, data = self._get(self._reachable(server, uri), ACTIVITY_JSON)
-        return data if isinstance(data, dict) else None
+        return data if isinstance(data, dict) and data.get("id") else None
+
+    def names_alias(self, server: Account, handle: Handle, alias_actor_uri: str | None) -> bool | None:
+        """Does `handle`'s published actor name `alias_actor_uri` in its `alsoKnownAs`? True or
+        False only when the actor document was read and examined; None when WebFinger or the actor
+        could not be read (or there is no actor URI to look for)."""
+        if not alias_actor_uri:
+            return None
+        finger = self.webfinger(server, handle)
+        if finger is None or not finger.actor_uri:
+            return None
+        actor = self.actor(server, finger.actor_uri)
+        if actor is None:
+            return None
+        known_as = actor.get("alsoKnownAs") or []
+        known_as = [known_as] if isinstance(known_as, str) else known_as
+        return alias_actor_uri in known_as
 
     @staticmethod
     def _reachable(server: Account, uri: str) -> str:

@@ -45,7 +45,8 @@ class AliasStep:
         if reason is MoveOutcome.NOT_FOUND:
             raise PreflightFailed(
                 f"The new server could not find the old account {old_handle}: {error}",
-                hint="check MASTOMOVE_OLD_HANDLE; the old server must be up and reachable from the new one",
+                hint="check the old account's handle; the old server must be up and reachable from the new one",
+                settings=("old_handle",),
             )
         if reason is MoveOutcome.SELF:
             raise PreflightFailed(f"The new server says {old_handle} is the new account itself")

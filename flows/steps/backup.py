@@ -10,7 +10,7 @@
   never asks twice.
 
 Also notes the follower counts of both accounts right before the move, for `mastomove watch`.
-`--skip-backup` skips the saving (never the default); the step then says so at the pause.
+Skipping the backup (a setting) skips the saving (never the default); the step then says so at the pause.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from typing import Any
 
 import tenacity
 
+from mastomove.agent.files import make_private, write_private
 from mastomove.agent.steps import SAVED, Role, StepContext
 from mastomove.flows.pages.export import ArchiveRow, ExportPage
 from mastomove.flows.pages.public import PublicSide
@@ -36,10 +37,7 @@ SCREENSHOT_PAGES = 10  # a screenshot of each of the first pages, then of every 
 
 
 def _write(path: Path, text: str) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    return path
+    return write_private(path, text)
 
 
 def _root(ctx: StepContext) -> Path:
@@ -128,7 +126,7 @@ class BackupStep:
         if ctx.settings.skip_backup:
             ctx.evidence.log.warning("backup.skipped")
             return {"skipped": True, "baseline": baseline, "report": [
-                "Backup: skipped as asked (--skip-backup): nothing was saved; the old account's notifications "
+                "Backup: skipped as asked: nothing was saved; the old account's notifications "
                 "and private mentions will not be reachable after the move"]}
         saved: list[dict[str, Any]] = []
         report: list[str] = []
@@ -254,7 +252,7 @@ class BackupStep:
         target = ctx.evidence.path(FOLDER, f"archive-{newest.created_at:%Y%m%d-%H%M%S}.zip" if newest.created_at
                                    else "archive.zip")
         attempt(ctx, lambda: page.download_archive(newest, target))
-        os.chmod(target, 0o600)
+        make_private(target)
         entries = None
         if zipfile.is_zipfile(target):
             with zipfile.ZipFile(target) as archive:

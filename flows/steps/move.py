@@ -21,13 +21,14 @@ from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.steps.common import attempt, screenshot, view
 from mastomove.flows.steps.precheck import refuse_unless_free
 
+# (message, hint, the settings to check)
 REFUSALS = {
     MoveOutcome.WRONG_CHALLENGE: ("The old server refused the password of {old}",
-                                  "check MASTOMOVE_OLD_PASSWORD; nothing was moved"),
-    MoveOutcome.COOLDOWN: ("{old} is in its move cooldown (Mastodon allows one move per 30 days)", None),
-    MoveOutcome.SELF: ("The old server says {new} is {old} itself", "check MASTOMOVE_NEW_HANDLE"),
+                                  "check the old account's password; nothing was moved", ("old_password",)),
+    MoveOutcome.COOLDOWN: ("{old} is in its move cooldown (Mastodon allows one move per 30 days)", None, ()),
+    MoveOutcome.SELF: ("The old server says {new} is {old} itself", "check the new account's handle", ("new_handle",)),
     MoveOutcome.NOT_FOUND: ("The old server could not find {new}",
-                            "the new server must be up and reachable from the old one; try again later"),
+                            "the new server must be up and reachable from the old one; try again later", ()),
 }
 
 
@@ -99,9 +100,9 @@ class MoveStep:
         if outcome is MoveOutcome.ALREADY_MOVED:
             page.open()
             return self._done(ctx, page, already=True)
-        message, hint = REFUSALS.get(outcome, ("The old server refused the move: {said}", "nothing was moved"))
+        message, hint, settings = REFUSALS.get(outcome, ("The old server refused the move: {said}", "nothing was moved", ()))
         said = "; ".join(errors.fields.values()) or errors.summary or "no reason shown"
-        raise MoveRejected(message.format(old=old.handle, new=new.handle, said=said), hint=hint)
+        raise MoveRejected(message.format(old=old.handle, new=new.handle, said=said), hint=hint, settings=settings)
 
     def _challenge(self, ctx: StepContext, state: MigrationState) -> str:
         old = ctx.accounts[Role.OLD]
@@ -109,7 +110,7 @@ class MoveStep:
             return old.handle.username  # accounts without a password confirm with their username
         if old.password is None or not old.password.get_secret_value():
             raise NeedsPerson("The move form asks for the old account's password",
-                              hint="set MASTOMOVE_OLD_PASSWORD, or run mastomove in a terminal to type it")
+                              hint="give it, or run mastomove in a terminal to type it", settings=("old_password",))
         return old.password.get_secret_value()
 
     def _target_facts(self, ctx: StepContext) -> TargetFacts:
@@ -118,9 +119,9 @@ class MoveStep:
         old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
         public = PublicSide(ctx.page(Role.NEW))
         try:
-            finger = public.webfinger(new, new.handle)
-            if finger is None:
-                return TargetFacts(resolves=False)
+            status, finger = public.webfinger_answer(new, new.handle)
+            if finger is None:  # a 404 says "no such account"; anything else is unknown
+                return TargetFacts(resolves=False if status == 404 else None)
             old_actor = ctx.result_of("preflight").get("old_actor")
             if not old_actor:
                 old_finger = PublicSide(ctx.page(Role.OLD)).webfinger(old, old.handle)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from mastomove.agent.errors import BadInput, ConnectionFailed, MastomoveError, PreflightFailed
+from mastomove.agent.errors import BadInput, ConnectionFailed, GaveUp, MastomoveError, PreflightFailed
 from mastomove.agent.steps import Role, StepContext
 from mastomove.flows.handles import same_acct
 from mastomove.flows.pages.migration import MigrationPage, MigrationState
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.steps.common import attempt, view
 
-ENV = {Role.OLD: "MASTOMOVE_OLD", Role.NEW: "MASTOMOVE_NEW"}
 REACH_ATTEMPTS = 3  # a refused connection on first contact is most often a wrong address
 
 
@@ -35,16 +34,20 @@ def check_servers(ctx: StepContext) -> list[str]:
         public = PublicSide(ctx.page(role))
         try:
             status, data = attempt(ctx, lambda: public.instance(account), attempts=REACH_ATTEMPTS)
-        except ConnectionFailed as error:
+        except GaveUp as error:
+            if not isinstance(error.__cause__, ConnectionFailed):
+                raise
             raise BadInput(f"Could not reach the {role} server at {account.url}",
-                           hint=f"check {ENV[role]}_URL (and {ENV[role]}_HANDLE); nothing was changed") from error
+                           hint=f"check the {role} server's address (and the handle); nothing was changed",
+                           settings=(f"{role}_url", f"{role}_handle")) from error
         if status not in (401, 403) and not _looks_like_mastodon(data):
             raise BadInput(f"{account.url} does not answer like a Mastodon server (HTTP {status} for /api/v1/instance)",
-                           hint=f"check {ENV[role]}_URL: it must be the web address of the {role} account's server")
+                           hint=f"it must be the web address of the {role} account's server",
+                           settings=(f"{role}_url",))
         status, entity = attempt(ctx, lambda: public.lookup_answer(account, account.handle.username))
         if status == 404:
             raise BadInput(f"The {role} account {account.handle} does not exist on {account.url}",
-                           hint=f"check {ENV[role]}_HANDLE; nothing was changed")
+                           hint="check the handle; nothing was changed", settings=(f"{role}_handle",))
         if role is Role.OLD and entity and isinstance(entity.get("moved"), dict):
             target = entity["moved"].get("acct") or ""
             if not same_acct(target, new.handle, old.handle.domain):
@@ -73,7 +76,11 @@ def check_old_account_free(ctx: StepContext) -> list[str]:
 
 def refuse_unless_free(state: MigrationState, old: Any, error: type[MastomoveError]) -> None:
     """Mastodon lets an account move only while it redirects nowhere and no 30-day cooldown from
-    an earlier move runs: raise `error` (the caller's kind of stop) otherwise."""
+    an earlier move runs: raise `error` (the caller's kind of stop) otherwise, and when the page
+    showed neither the move form nor a redirect (unknown is not free)."""
+    if not state.readable:
+        raise error(f"Could not read whether {old} is free to move: its Account migration page shows neither the "
+                    "move form nor a redirect", hint="open that page in a browser; nothing was moved")
     if state.redirecting:
         shown = state.redirect_text.splitlines()[0] if state.redirect_text else "see its Account migration page"
         raise error(f"{old} already redirects to another account ({shown})",

@@ -11,15 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import tenacity
-
 from mastomove.agent.errors import PreflightFailed
 from mastomove.agent.steps import Role, StepContext
 from mastomove.flows.pages.aliases import AliasesPage
 from mastomove.flows.pages.migration import MigrationPage, MigrationState
 from mastomove.flows.pages.profile import PrivacyPage, ProfilePage, open_follow_approval_setting
 from mastomove.flows.pages.public import PublicSide
-from mastomove.flows.steps.common import attempt, last_result, screenshot, view
+from mastomove.flows.steps.common import attempt, poll, screenshot, view
 from mastomove.flows.steps.precheck import refuse_unless_free
 
 ALIAS_VISIBLE_WAIT_SECONDS = 60  # the actor is rendered from the database; allow for a proxy cache
@@ -86,7 +84,8 @@ class PreflightStep:
         new_finger = public_new.webfinger(new, new.handle)
         if new_finger is None:
             raise PreflightFailed(f"The new account {new.handle} does not exist (its server's WebFinger does not know it)",
-                                  hint="check MASTOMOVE_NEW_HANDLE and MASTOMOVE_NEW_URL")
+                                  hint="check the new account's handle and its server's address",
+                                  settings=("new_handle", "new_url"))
         found.ok("new_exists", f"{new.handle} exists on its server")
         self._old_server_sees_new(ctx, public_old, found)
         self._not_locked(ctx, found, may_change)
@@ -134,8 +133,8 @@ class PreflightStep:
         if not (may_change and ctx.settings.unlock_new_account):
             raise PreflightFailed(
                 f"{new.handle} requires follow approval: every moved follower would become a pending follow request",
-                hint="let mastomove unlock it (MASTOMOVE_UNLOCK_NEW_ACCOUNT=true) or turn off "
-                     "\"Require follow requests\" on the new account, then rerun",
+                hint="let mastomove unlock it, or turn off \"Require follow requests\" on the new account, then rerun",
+                settings=("unlock_new_account",),
             )
         ctx.notes["unlocking"] = True
         ctx.save_notes()
@@ -161,12 +160,8 @@ class PreflightStep:
             actor = public_new.actor(new, new_actor)
             return None if actor is None else list(actor.get("alsoKnownAs") or [])
 
-        names = tenacity.Retrying(
-            retry=tenacity.retry_if_result(lambda aka: aka is not None and old_actor not in aka),
-            wait=tenacity.wait_exponential(multiplier=1, min=1, max=15),
-            stop=tenacity.stop_after_delay(ALIAS_VISIBLE_WAIT_SECONDS),
-            retry_error_callback=last_result,
-        )(also_known_as)
+        names = poll(ctx, also_known_as, until=lambda aka: aka is None or old_actor in aka,
+                     within=ALIAS_VISIBLE_WAIT_SECONDS, first_wait=1, max_wait=15)
         if names is None:
             found.note("alias_published", "the alias in the new account's public profile (the server hides it from "
                                           "anonymous readers); it is listed on the new account's aliases page", None)

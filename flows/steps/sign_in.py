@@ -6,17 +6,16 @@ import time
 from typing import Any
 
 import pyotp
-import tenacity
 
+from mastomove.agent import retry
 from mastomove.agent.errors import BadInput, NeedsPerson, RateLimited, SignInRejected
 from mastomove.agent.steps import Account, Role, StepContext
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.base import SIGN_IN_PATH
 from mastomove.flows.pages.sign_in import SignInPage, SignInStage
-from mastomove.flows.steps.common import attempt, last_result, screenshot, view
+from mastomove.flows.steps.common import attempt, screenshot, view
 from mastomove.flows.steps.precheck import check_old_account_free, check_servers
 
-ENV = {Role.OLD: "MASTOMOVE_OLD", Role.NEW: "MASTOMOVE_NEW"}
 
 # Mastodon refuses a one-time code from a time step it has already accepted for that user.
 _last_code_step: dict[tuple[str, str], int] = {}
@@ -29,12 +28,8 @@ def one_time_code(account: Account) -> str:
     def current_step() -> int:
         return int(time.time()) // totp.interval
 
-    fresh_step = tenacity.Retrying(
-        retry=tenacity.retry_if_result(lambda step: step == _last_code_step.get(key)),
-        wait=tenacity.wait_fixed(1),
-        stop=tenacity.stop_after_delay(totp.interval + 2),
-        retry_error_callback=last_result,
-    )(current_step)
+    fresh_step = retry.wait_until(current_step, until=lambda step: step != _last_code_step.get(key),
+                                  every=1, within=totp.interval + 2)
     _last_code_step[key] = fresh_step
     return totp.at(fresh_step * totp.interval)
 
@@ -48,10 +43,12 @@ def _check_identity(page: AccountSettingsPage, account: Account) -> None:
         )
 
 
-def _needs(account: Account, what: str) -> NeedsPerson:
+def _needs(account: Account, what: str, settings: tuple[str, ...] = ()) -> NeedsPerson:
     return NeedsPerson(
         f"Signing in to the {account.role} account ({account.handle}) needs {what}",
-        hint=f"run `mastomove login {account.role}` and sign in in the browser window that opens",
+        hint=f"give it, or run `mastomove login {account.role}` and sign in in the browser window that opens"
+        if settings else f"run `mastomove login {account.role}` and sign in in the browser window that opens",
+        settings=settings,
     )
 
 
@@ -78,9 +75,9 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
     two_factor = False
     if stage is SignInStage.PASSWORD:
         if account.password is None or not account.password.get_secret_value():
-            raise _needs(account, f"a password (set {ENV[role]}_PASSWORD)")
+            raise _needs(account, "a password", (f"{role}_password",))
         if not account.email:
-            raise BadInput(f"No e-mail address for the {role} account", hint=f"set {ENV[role]}_EMAIL")
+            raise BadInput(f"No e-mail address for the {role} account", settings=(f"{role}_email",))
         screenshot(ctx, form, f"{role}-sign-in-form")
         try:
             form.submit_password(account.email, account.password.get_secret_value(), ctx.evidence.secret_entry)
@@ -91,14 +88,15 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
             log.warning("sign_in.rejected", step="password")
             raise SignInRejected(
                 f"The {role} server refused the e-mail address and password for {account.handle}",
-                hint=f"check {ENV[role]}_EMAIL and {ENV[role]}_PASSWORD; Mastodon locks out repeated tries, "
+                settings=(f"{role}_email", f"{role}_password"),
+                hint="check the e-mail address and the password; Mastodon locks out repeated tries, "
                      "so correct them before running again",
             )
         stage = form.stage()
 
     if stage is SignInStage.ONE_TIME_CODE:
         if account.otp_secret is None or not account.otp_secret.get_secret_value():
-            raise _needs(account, f"a two-factor code (set {ENV[role]}_OTP_SECRET)")
+            raise _needs(account, "a two-factor code", (f"{role}_otp_secret",))
         two_factor = True
         # A code is accepted once: an earlier run may have used this time step's code already, so
         # a refused code gets one more try with the next one, as a person would do.
@@ -115,7 +113,8 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
             log.warning("sign_in.rejected", step="one_time_code")
             raise SignInRejected(
                 f"The {role} server refused the two-factor code for {account.handle}",
-                hint=f"check {ENV[role]}_OTP_SECRET (the secret behind the QR code, not a code) "
+                settings=(f"{role}_otp_secret",),
+                hint="check the two-factor secret (the secret behind the QR code, not a code) "
                      "and this computer's clock",
             )
         stage = form.stage()
@@ -144,10 +143,6 @@ class SignInStep:
     irreversible = False
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
-        old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
-        if old.handle.same_account(new.handle):
-            raise BadInput(f"The old and the new account are the same ({old.handle})",
-                           hint="MASTOMOVE_NEW_HANDLE must name the account you move to")
         result: dict[str, Any] = {}
         # Before anything changes: wrong addresses, unknown accounts and an old account that
         # cannot move stop the run here, with nothing done on either server.

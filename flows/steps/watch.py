@@ -34,14 +34,14 @@ class Reading:
     expected: int | None  # followers the old account had when it moved
     old_followers: int | None  # still following the old account
     pending: int | None  # follow requests waiting for the new account's approval (locked accounts)
-    moved: bool  # the old account redirects to the new one
+    moved: bool | None  # the old account redirects to the new one (None: its public data could not be read)
     percent: int | None
 
     @property
     def done(self) -> bool:
         if self.progress is not None:
             return self.progress[0] >= self.progress[1]
-        return self.moved and self.old_followers == 0
+        return self.moved is True and self.old_followers == 0
 
     @property
     def progress(self) -> tuple[int, int] | None:
@@ -61,15 +61,17 @@ class FollowerWatch:
         self.new_before = new_before or 0
         self.locked: bool | None = None
 
-    def _entity(self, role: Role) -> dict[str, Any]:
+    def _entity(self, role: Role) -> dict[str, Any] | None:
+        """The account's public data; None when it could not be read."""
         account = self.ctx.accounts[role]
-        return PublicSide(self.ctx.page(role)).lookup(account, account.handle.username) or {}
+        return PublicSide(self.ctx.page(role)).lookup(account, account.handle.username)
 
     def sign_ins_needed(self) -> list[Role]:
         """Which accounts must be signed in: the old one when the run folder does not say how many
         followers it had, the new one when it requires approval (its requests are private)."""
         new_entity = attempt(self.ctx, lambda: self._entity(Role.NEW))
-        self.locked = bool(new_entity.get("locked"))
+        # unknown is taken as locked: its follow requests are read signed in, not assumed to be none
+        self.locked = True if new_entity is None else bool(new_entity.get("locked"))
         roles = [Role.OLD] if self.expected is None else []
         return roles + ([Role.NEW] if self.locked else [])
 
@@ -85,9 +87,9 @@ class FollowerWatch:
 
     def read(self) -> Reading:
         new, old = self.ctx.accounts[Role.NEW], self.ctx.accounts[Role.OLD]
-        new_entity, old_entity = self._entity(Role.NEW), self._entity(Role.OLD)
-        moved = (old_entity.get("moved") or {}).get("acct") or ""
-        redirects = bool(moved) and same_acct(moved, new.handle, old.handle.domain)
+        new_entity, old_entity = self._entity(Role.NEW) or {}, self._entity(Role.OLD)
+        moved = ((old_entity or {}).get("moved") or {}).get("acct") or ""
+        redirects = None if old_entity is None else bool(moved) and same_acct(moved, new.handle, old.handle.domain)
         followers = new_entity.get("followers_count")
         arrived = max(0, followers - self.new_before) if followers is not None else None
         pending = None
@@ -99,7 +101,7 @@ class FollowerWatch:
         elif self.expected == 0:
             percent = 100
         reading = Reading(at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), followers=followers,
-                          arrived=arrived, expected=self.expected, old_followers=old_entity.get("followers_count"),
+                          arrived=arrived, expected=self.expected, old_followers=(old_entity or {}).get("followers_count"),
                           pending=pending, moved=redirects, percent=percent)
         self.ctx.evidence.log.info("watch.reading", **reading.as_dict(), old=str(old.handle))
         return reading
@@ -108,10 +110,14 @@ class FollowerWatch:
         """Read until done or `seconds` have passed; each reading goes to `on_reading`."""
         first = attempt(self.ctx, self.read)
         on_reading(first)
-        if not first.moved:
+        if first.moved is False:
             raise Stopped(f"{self.ctx.accounts[Role.OLD].handle} does not redirect to "
                           f"{self.ctx.accounts[Role.NEW].handle}: there is nothing to watch yet",
                           hint="run `mastomove migrate` first")
+        if first.moved is None and first.followers is None:
+            raise Stopped(f"The public data of {self.ctx.accounts[Role.OLD].handle} and "
+                          f"{self.ctx.accounts[Role.NEW].handle} could not be read: nothing can be watched",
+                          hint="the servers may not answer anonymous readers; check the accounts in their web apps")
         if first.done or seconds <= 0:
             return first
 

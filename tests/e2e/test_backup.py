@@ -14,7 +14,7 @@ import pytest
 from pydantic import SecretStr
 from rich.console import Console
 
-from mastomove.agent.app import Run
+from mastomove.agent.run import Run
 from mastomove.agent.person import ConsolePerson
 from mastomove.agent.settings import Settings
 from mastomove.agent.steps import Role

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 from rich.console import Console
 
 from mastomove.agent.accounts import accounts_for
-from mastomove.agent.app import Run
+from mastomove.agent.run import Run
 from mastomove.agent.person import ConsolePerson
 from mastomove.agent.settings import Settings
 from mastomove.agent.steps import Role

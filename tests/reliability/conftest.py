@@ -69,12 +69,13 @@ def campaigns(pytestconfig, tmp_path_factory, short_timeouts):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if _FIGURES.agent_runs or _FIGURES.runs_scanned:
+    if _FIGURES.agent_runs or _FIGURES.runs_scanned or _FIGURES.fail_closed_checks:
         _FIGURES.write(FIGURES_FILE)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not (_FIGURES.agent_runs or _FIGURES.runs_scanned) or os.environ.get("MASTOMOVE_RELIABILITY_QUIET"):
+    if not (_FIGURES.agent_runs or _FIGURES.runs_scanned or _FIGURES.fail_closed_checks) \
+            or os.environ.get("MASTOMOVE_RELIABILITY_QUIET"):
         return  # report.py prints them itself
     data = _FIGURES.as_dict()
     terminalreporter.section("mastomove reliability figures")
@@ -99,7 +100,7 @@ def no_secret_leaks(figures):
                               passwords={p for r in runs for p in r.secrets.passwords},
                               otp_secrets={s for r in runs for s in r.secrets.otp_secrets},
                               between=(min(r.started for r in runs), max(r.ended for r in runs)),
-                              session_dir=runs[0].session_dir))
+                              session_dir=runs[0].session_dir, check_root=all(r.own_folder for r in runs)))
     secrets_found = sorted(str(f) for f in problems if f.what != "permissions")
     if records:
         figures.leaked(len(secrets_found), runs=len(records), note="; ".join(secrets_found))

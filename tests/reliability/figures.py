@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-MUST_BE_ZERO = ("side_effects_duplicated", "secrets_leaked", "data_lost")
+MUST_BE_ZERO = ("side_effects_duplicated", "secrets_leaked", "data_lost", "fail_closed_broken", "sends_over_budget")
+SEND_BUDGET = 5  # a form is sent at most this many times in all (agent.retry.ATTEMPTS)
 
 
 @dataclass
@@ -27,6 +28,13 @@ class Figures:
     data_lost: int = 0
     runs_scanned: int = 0
     agent_runs: int = 0
+    crashes_scanned: int = 0  # runs that ended badly on purpose (a closed browser, an unforeseen error, ...)
+    crash_secrets_leaked: int = 0  # of secrets_leaked, found after those
+    fail_closed_checks: int = 0  # answers that could not be read, and had to be taken as unknown
+    fail_closed_broken: int = 0  # ... and were taken as the safe case
+    sends_over_budget: int = 0  # actions that sent a form more than SEND_BUDGET times
+    sends_per_action: dict[str, int] = field(default_factory=dict)  # action -> the most sends seen
+    fail_closed: dict[str, str] = field(default_factory=dict)  # check -> "held" or what broke
     faults_by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     faults_by_step: dict[str, dict[str, int]] = field(default_factory=dict)
     interruptions_by_kind: dict[str, int] = field(default_factory=dict)
@@ -78,6 +86,27 @@ class Figures:
             if count and note:
                 self.details.append(note)
 
+    def crash(self, kind: str, leaked: int) -> None:
+        with self._lock:
+            self.crashes_scanned += 1
+            self.crash_secrets_leaked += leaked
+            self.notes.append(f"crash scanned: {kind}, {leaked} secret(s) found")
+
+    def failed_closed(self, check: str, held: bool, detail: str = "") -> None:
+        with self._lock:
+            self.fail_closed_checks += 1
+            self.fail_closed_broken += 0 if held else 1
+            self.fail_closed[check] = "held" if held else f"BROKE: {detail}"
+            if not held:
+                self.details.append(f"fail-closed check {check}: {detail}")
+
+    def sends(self, action: str, count: int) -> None:
+        with self._lock:
+            self.sends_per_action[action] = max(count, self.sends_per_action.get(action, 0))
+            if count > SEND_BUDGET:
+                self.sends_over_budget += 1
+                self.details.append(f"{action}: sent {count} times (budget {SEND_BUDGET})")
+
     def note(self, line: str) -> None:
         with self._lock:
             self.notes.append(line)
@@ -111,7 +140,16 @@ def render(data: dict[str, Any]) -> list[str]:
         f"side effects duplicated{data['side_effects_duplicated']:>4}   (must be 0)",
         f"secrets leaked         {data['secrets_leaked']:>4}   (must be 0; {data['runs_scanned']} runs scanned)",
         f"data lost              {data['data_lost']:>4}   (must be 0)",
+        f"crashes scanned        {data['crashes_scanned']:>4}   secrets found after them {data['crash_secrets_leaked']} "
+        "(must be 0)",
+        f"fail-closed checks     {data['fail_closed_checks']:>4}   unknown taken as safe {data['fail_closed_broken']} "
+        "(must be 0)",
     ]
+    for check, outcome in sorted(data["fail_closed"].items()):
+        lines.append(f"  {check:<44} {outcome}")
+    sends = ", ".join(f"{action} {count}" for action, count in sorted(data["sends_per_action"].items()))
+    lines.append(f"sends per action       max {max(data['sends_per_action'].values(), default=0):>2}   "
+                 f"(budget {SEND_BUDGET}; over it: {data['sends_over_budget']}, must be 0)" + (f": {sends}" if sends else ""))
     lines.extend(f"  ! {d}" for d in data.get("details", []))
     lines.extend(f"  - {n}" for n in data.get("notes", []))
     return lines

@@ -46,8 +46,11 @@ FAST = {
 }
 
 # For "slow" faults: a browser config whose timeouts a slow response outlasts.
-SHORT_TIMEOUTS = {"action_ms": 5000, "navigation_ms": 5000, "expect_ms": 5000}
-SLOW_DELAY = 7.0  # seconds
+SHORT_TIMEOUTS = {"action_ms": 5000, "navigation_ms": 5000}
+# Past the timeouts by more than the first retry's backoff (1-2 s): a form whose answer timed out is
+# abandoned by the retry's navigation before the server reads it (a slow request the client gave up on
+# is not carried out), never raced at the margin.
+SLOW_DELAY = 9.0  # seconds
 
 
 @dataclass
@@ -68,6 +71,7 @@ class RunRecord:
     started: float
     ended: float
     session_dir: Path | None = None
+    own_folder: bool = True  # False: the run folder existed before (its own mode is not the run's)
 
 
 class Registry:
@@ -143,8 +147,12 @@ class Agent:
     """`mastomove ARGS` in its own process group; `wait_for` watches its log events."""
 
     def __init__(self, cluster, run_dir: Path, *args: str, env: dict[str, str] | None = None,
-                 secrets: Secrets | None = None, **overrides: str):
+                 secrets: Secrets | None = None, launcher: list[str] | None = None, own_folder: bool = True,
+                 **overrides: str):
         self.cluster = cluster
+        self.own_folder = own_folder
+        # how `mastomove` is started (a test may start it through a module that installs a fault first)
+        self.launcher = launcher or [sys.executable, "-m", "mastomove.agent.cli"]
         self.run_dir = run_dir
         self.args = args or ("migrate",)
         self.env = env or agent_env(cluster, run_dir, **overrides)
@@ -163,7 +171,7 @@ class Agent:
     def start(self) -> "Agent":
         self.started = time.time()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mastomove.agent.cli", *self.args], cwd=PROJECT, env=self.env,
+            [*self.launcher, *self.args], cwd=PROJECT, env=self.env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
         )
@@ -233,7 +241,7 @@ class Agent:
         self._reader.join(10)
         self._reap_group()
         current_registry().add(RunRecord(self.run_dir, self.output, self.secrets, self.started, time.time(),
-                                         Path(self.env["MASTOMOVE_SESSION_DIR"])))
+                                         Path(self.env["MASTOMOVE_SESSION_DIR"]), self.own_folder))
         return AgentResult(code, self.output, self.run_dir, self.events(),
                            _json_or_empty(self.run_dir / "state.json"), _json_or_empty(self.run_dir / "summary.json"))
 

@@ -1,6 +1,8 @@
 """`make reliability`: run the reliability suite and print its figures, counted by the tests from
 their real runs (tests/reliability/figures.py): faults injected and survived, interruptions and
-resumes, bad inputs tried, side effects duplicated, secrets leaked, data lost.
+resumes, bad inputs tried, side effects duplicated, secrets leaked (also after runs that crashed on
+purpose), data lost, fail-closed checks (unreadable answers taken as the safe case: must be 0) and
+sends per action (a form sent more than 5 times: must be 0).
 
     .venv/bin/python tests/reliability/report.py [pytest arguments]
 

@@ -41,7 +41,11 @@ def otp_codes(otp_secrets: Iterable[str], between: tuple[float, float]) -> set[s
     codes = set()
     start, end = between
     for secret in otp_secrets:
-        totp = pyotp.TOTP(secret.replace(" ", "").upper())
+        try:
+            totp = pyotp.TOTP(secret.replace(" ", "").upper())
+            totp.now()
+        except (ValueError, TypeError):  # a mistyped secret (not base32) makes no codes
+            continue
         step = int(start // totp.interval) - 1
         while step * totp.interval <= end + totp.interval:
             codes.add(totp.at(step * totp.interval))
@@ -122,13 +126,18 @@ def scan_folder(folder: Path, needles: Needles) -> list[Finding]:
     return found
 
 
-def permission_problems(run_dir: Path, session_dir: Path | None = None) -> list[Finding]:
-    """The run folder (and every folder in it) readable by its owner alone; saved sessions 0600."""
+def permission_problems(run_dir: Path, session_dir: Path | None = None, *, check_root: bool = True) -> list[Finding]:
+    """Every folder of the run folder readable by its owner alone (0700), every file too (0600);
+    saved sessions 0600. `check_root=False`: the run folder existed before the run (--run-dir on
+    a folder of the person's own), and its own mode is theirs."""
     found = []
     if run_dir.exists():
-        for folder in [run_dir, *(p for p in run_dir.rglob("*") if p.is_dir())]:
-            if stat.S_IMODE(folder.stat().st_mode) & 0o077:
-                found.append(Finding(f"{folder} (mode {stat.S_IMODE(folder.stat().st_mode):o})", "permissions"))
+        for path in [*([run_dir] if check_root else []), *run_dir.rglob("*")]:
+            if path.is_symlink():
+                continue
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o077:
+                found.append(Finding(f"{path} (mode {mode:o})", "permissions"))
     if session_dir is not None and session_dir.exists():
         for file in session_dir.rglob("*"):
             if file.is_file() and stat.S_IMODE(file.stat().st_mode) != 0o600:
@@ -143,12 +152,13 @@ def cluster_secrets(cluster) -> dict[str, list[str]]:
 
 
 def leaks(run_dir: Path, output: str, *, passwords: Iterable[str], otp_secrets: Iterable[str] = (),
-          between: tuple[float, float] | None = None, session_dir: Path | None = None) -> list[Finding]:
+          between: tuple[float, float] | None = None, session_dir: Path | None = None,
+          check_root: bool = True) -> list[Finding]:
     """Every secret found in `run_dir` or `output`, and every permission problem."""
     otp_secrets = list(otp_secrets)
     codes = otp_codes(otp_secrets, between) if between and otp_secrets else set()
     needles = Needles(list(passwords), otp_secrets, codes)
     found = scan_folder(run_dir, needles)
     found.extend(needles.find(output.encode(), "terminal output"))
-    found.extend(permission_problems(run_dir, session_dir))
+    found.extend(permission_problems(run_dir, session_dir, check_root=check_root))
     return found

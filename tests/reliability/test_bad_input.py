@@ -73,6 +73,7 @@ def foreign_run_folder(cluster, tmp_path):
     run_dir = tmp_path / "run"
     run_dir.mkdir(mode=0o700)
     (run_dir / "state.json").write_text(json.dumps({"version": 1, "old": "bob@old.test", "new": "bob@new.test", "steps": {}}))
+    (run_dir / "state.json").chmod(0o600)  # as a run leaves it
 
 
 CASES = [

@@ -171,10 +171,12 @@ def test_the_scanner_finds_what_it_looks_for(tmp_path):
     assert ("old.zip", "password") in found
     assert ("terminal output", "password") in found
     assert any(what == "permissions" for _, what in found)
+    assert ("summary.md (mode 644)", "permissions") in found  # a file readable by others, not only a folder
     # and a clean folder is clean: pixels and timestamps are not codes
     clean = tmp_path / "clean"
     clean.mkdir(mode=0o700)
     (clean / "log.jsonl").write_text(json.dumps({"timestamp": f"2026-01-01T00:00:00.{now}Z", "id": f"1{now}7",
                                                  "startTime": float(f"{now}.25"), "duration_ms": int(now)}))
+    (clean / "log.jsonl").chmod(0o600)
     assert leaks(clean, "", passwords=[password], otp_secrets=[otp_secret],
                  between=(time.time() - 5, time.time())) == []

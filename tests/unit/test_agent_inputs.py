@@ -5,6 +5,7 @@ import pytest
 from pydantic import SecretStr
 
 from mastomove.agent.accounts import accounts_for
+from mastomove.agent.confirmation import Confirmation
 from mastomove.agent.errors import BadInput, ExitCode
 from mastomove.agent.settings import Settings
 from mastomove.agent.steps import Handle, Role
@@ -51,9 +52,10 @@ def test_plain_http_is_fine_on_loopback_and_with_the_flag():
 
 
 def test_wrong_confirm_move_is_refused_before_anything_runs():
+    new = accounts_for(settings())[Role.NEW].handle
     with pytest.raises(BadInput, match="confirm-move"):
-        accounts_for(settings(confirm_move="alice@new.exampel"))
-    assert accounts_for(settings(confirm_move="@alice@new.example"))
+        Confirmation("alice@new.exampel", "--confirm-move").check(new)
+    Confirmation("@alice@new.example", "--confirm-move").check(new)
 
 
 def test_missing_password_without_a_terminal_is_a_clear_error(monkeypatch):
@@ -64,11 +66,11 @@ def test_missing_password_without_a_terminal_is_a_clear_error(monkeypatch):
 
 def test_environment_names_are_the_documented_ones(monkeypatch):
     for name, value in {"OLD_HANDLE": "bob@a.example", "OLD_URL": "https://web.a.example", "OLD_EMAIL": "b@x.example",
-                        "OLD_PASSWORD": "pw-aaaa", "OLD_OTP_SECRET": "JBSWY3DPEHPK3PXP", "NEW_HANDLE": "bob@b.example",
+                        "OLD_PASSWORD": "pw-aaaa", "OLD_OTP_SECRET": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "NEW_HANDLE": "bob@b.example",
                         "NEW_URL": "https://b.example", "NEW_EMAIL": "b@y.example", "NEW_PASSWORD": "pw-bbbb",
-                        "NEW_OTP_SECRET": "JBSWY3DPEHPK3PXQ", "RUN_DIR": "/tmp/somewhere"}.items():
+                        "NEW_OTP_SECRET": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ", "RUN_DIR": "/tmp/somewhere"}.items():
         monkeypatch.setenv(f"MASTOMOVE_{name}", value)
     accounts = accounts_for(Settings(_env_file=None))
     assert accounts[Role.OLD].url == "https://web.a.example"
-    assert accounts[Role.OLD].otp_secret.get_secret_value() == "JBSWY3DPEHPK3PXP"
+    assert accounts[Role.OLD].otp_secret.get_secret_value() == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     assert str(Settings(_env_file=None).run_dir) == "/tmp/somewhere"

@@ -1,9 +1,14 @@
 """Polling with backoff that follows the work's pace (agent.retry.wait_for_progress), on a fake
-clock: a job's readings come from the clock, the policy's sleeps move it."""
+clock: a job's readings come from the clock, the policy's sleeps move it; and one retry budget per
+action (agent.retry.one_action), whoever retries, with Retry-After honoured."""
 from __future__ import annotations
 
+import pytest
+import structlog
 import tenacity
 
+from mastomove.agent import retry
+from mastomove.agent.errors import GaveUp, RateLimited, ServerError, SessionExpired
 from mastomove.agent.retry import wait_for_progress, wait_retry_after
 
 
@@ -59,3 +64,64 @@ def test_readings_without_progress_keep_the_plain_backoff():
     job.poll(waits)
     sleeps = [b[0] - a[0] for a, b in zip(job.readings, job.readings[1:])]
     assert all(later >= earlier for earlier, later in zip(sleeps, sleeps[1:])), sleeps  # only ever longer
+
+
+# --- one retry budget per action ------------------------------------------------------------------
+
+@pytest.fixture
+def slept(monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
+    return waits
+
+
+def failing(error: Exception, calls: list):
+    def action():
+        calls.append(1)
+        raise error
+    return action
+
+
+def test_an_action_that_keeps_failing_is_tried_five_times_in_all_even_inside_another_retry(slept):
+    calls: list = []
+    with pytest.raises(GaveUp, match="gave up after 5 tries") as gave_up:
+        retry.one_action(lambda: retry.one_action(failing(ServerError(503, "https://x/settings/aliases"), calls)))
+    assert len(calls) == 5  # the outer retry does not multiply the inner one's budget (was 4 x 5 = 20)
+    assert gave_up.value.exit_code == 3 and isinstance(gave_up.value.__cause__, ServerError)
+
+
+def test_retry_after_is_honoured_and_said_and_a_long_one_is_not_waited_for(slept):
+    said: list[str] = []
+    calls: list = []
+    tell = retry.telling(structlog.get_logger("test"), said.append)
+    with pytest.raises(GaveUp):
+        retry.one_action(failing(RateLimited("https://x/api", 30), calls), on_retry=tell)
+    assert slept[:4] == [30, 30, 30, 30] and len(calls) == 5
+    assert "trying again in 30 s as the server asks (Retry-After)" in said[0]
+    calls.clear()
+    with pytest.raises(GaveUp, match="asks to wait 60 min") as too_long:
+        retry.one_action(failing(RateLimited("https://x/api", 3600), calls))
+    assert len(calls) == 1, "an hour's Retry-After is not slept through within one action"
+    assert "run the same command again later" in str(too_long.value)
+
+
+def test_a_poll_tells_only_of_failures_not_of_readings_that_are_not_there_yet(slept):
+    said: list[str] = []
+    readings = iter([1, 2, ServerError(502, "https://x/settings/imports"), 3])
+
+    def read():
+        reading = next(readings)
+        if isinstance(reading, Exception):
+            raise reading
+        return reading
+
+    tell = retry.telling(structlog.get_logger("test"), said.append)
+    assert retry.poll(read, until=lambda n: n >= 3, within=60, first_wait=0.1, on_retry=tell) == 3
+    assert len(said) == 1 and said[0].startswith("The server answered 502")
+
+
+def test_an_expired_session_passes_through_to_the_runner(slept):
+    calls: list = []
+    with pytest.raises(SessionExpired):
+        retry.one_action(failing(SessionExpired("old"), calls))
+    assert len(calls) == 1

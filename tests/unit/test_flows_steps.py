@@ -154,7 +154,7 @@ class Evidence:
 class Person:
     waits: list[float] = field(default_factory=list)
 
-    def say(self, text):
+    def say(self, text, style=None, **_label):
         pass
 
     def progress(self, label, done, total):
@@ -660,3 +660,36 @@ def test_plan_inspection_reads_both_accounts(sites, ctx):
     assert report["new"] == {"handle": "alice@new.example", "counts": {"follows": 1234}, "exists": True,
                              "locked": True, "alias_present": True, "import_version": "bulk"}
     assert any("requires follow approval" in line for line in report["report"])
+
+
+# --- unreadable answers are unknown, never the safe case ---------------------------------------
+
+def test_an_actor_that_cannot_be_read_is_unknown_not_unaliased(sites, ctx):
+    from mastomove.flows.pages.public import PublicSide
+
+    old, new = sites
+    publish_accounts(old, new, alias=True)
+    public, new_account = PublicSide(ctx.page(Role.NEW)), ctx.accounts[Role.NEW]
+    old_actor = f"{old.origin}/users/alice"
+    assert public.names_alias(new_account, new_account.handle, old_actor) is True
+    answers = {
+        "401 under AUTHORIZED_FETCH": (401, json.dumps({"error": "Request not signed"}), {"content-type": "application/json"}),
+        "a challenge page": (200, html("<h1>Checking your browser</h1>"), {}),
+        "JSON that is no actor": as_json({"error": "nope"}),
+    }
+    for why, answer in answers.items():
+        new.on("GET", "/users/alice")(lambda f, answer=answer: answer)
+        assert public.names_alias(new_account, new_account.handle, old_actor) is None, why
+    publish_accounts(old, new, alias=False)
+    assert public.names_alias(new_account, new_account.handle, old_actor) is False
+
+
+def test_a_migration_page_without_the_form_is_not_free_to_move(sites, ctx):
+    from mastomove.flows.steps.precheck import check_old_account_free
+
+    old, new = sites
+    old.on("GET", "/settings/migration")(lambda f: (200, html("<h1>Checking your browser</h1>"), {}))
+    with pytest.raises(PreflightFailed, match="Could not read whether"):
+        check_old_account_free(ctx)
+    old.on("GET", "/settings/migration")(lambda f: (200, migration_page(redirecting=False), {}))
+    assert "free to move" in check_old_account_free(ctx)[0]

@@ -50,3 +50,64 @@ def _has_recent_setuptools() -> bool:
     except ImportError:
         return False
     return int(setuptools.__version__.split(".")[0]) >= 68
+
+
+# --- what a user installs ------------------------------------------------------------------------
+FIXTURE_STACK = ("starlette", "uvicorn", "jinja2", "multipart", "python_multipart", "httpx", "yaml", "PIL")
+WITHOUT_FIXTURE_STACK = f"""
+import importlib, importlib.abc, pkgutil, sys
+BLOCKED = {FIXTURE_STACK!r}
+class NotInstalled(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+sys.meta_path.insert(0, NotInstalled())
+import mastomove.agent, mastomove.flows
+imported = []
+for package in (mastomove.agent, mastomove.flows):
+    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if not module.name.startswith("mastomove.flows.checks"):  # the check extra's pytest suite
+            importlib.import_module(module.name)
+            imported.append(module.name)
+print(len(imported), "modules")
+from mastomove.agent.cli import app
+app(["demo"])
+"""
+
+
+def test_the_agent_runs_without_the_imitation_servers_stack():
+    done = subprocess.run([sys.executable, "-c", WITHOUT_FIXTURE_STACK], capture_output=True, text=True, timeout=120,
+                          cwd=PROJECT, env={**__import__("os").environ, "COLUMNS": "200"})
+    output = done.stdout + done.stderr
+    assert "modules" in done.stdout, output  # every module of the agent and the flows imported
+    # `mastomove demo` says what to install, and stops with bad input (2)
+    assert done.returncode == 2, output
+    assert "pip install 'mastomove[demo]'" in output, output
+
+
+def test_dependencies_are_bounded_and_the_fixture_stack_is_an_extra():
+    import tomllib
+
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    core = project["dependencies"]
+    names = {re.split(r"[<>=\[ ]", requirement)[0].lower() for requirement in core}
+    assert not names & {"starlette", "uvicorn", "jinja2", "python-multipart", "httpx", "pyyaml", "pillow"}, names
+    extras = project["optional-dependencies"]
+    every = core + [r for group in extras.values() for r in group if not r.startswith("mastomove[")]
+    assert [r for r in every if "<" not in r] == [], "every dependency has an upper bound"
+    assert "mastomove[demo,check]" in extras["test"]
+    pinned = {line.split("==")[0].lower() for line in (PROJECT / "constraints.txt").read_text().splitlines()
+              if "==" in line and not line.startswith("#")}
+    assert {re.split(r"[<>=\[ ]", r)[0].lower() for r in every} <= pinned, "constraints.txt pins every dependency"
+    assert "-c constraints.txt" in (PROJECT / "Makefile").read_text()
+
+
+def test_the_command_line_starts_without_importing_the_heavy_parts():
+    # `mastomove --help` stays instant: Playwright, pydantic, structlog and the flows load when a
+    # command runs, not when the command line is read.
+    probe = ("import sys; import mastomove.agent.cli; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('playwright', 'pydantic', 'pydantic_settings', "
+             "'structlog', 'tenacity', 'pyotp') or m.startswith('mastomove.flows')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=PROJECT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

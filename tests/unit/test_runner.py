@@ -10,6 +10,7 @@ import pytest
 
 from mastomove.agent.errors import (ExitCode, FailedAfterMove, MoveNotConfirmed, PreflightFailed, ServerError,
                           SessionExpired)
+from mastomove.agent.confirmation import Confirmation
 from mastomove.agent.evidence import Evidence
 from mastomove.agent.person import ConsolePerson
 from mastomove.agent.runner import RunContext, Runner
@@ -47,7 +48,8 @@ def make_runner(tmp_path, steps, *, confirm: str | None = "bob@new.example", sig
     state = RunState.open(tmp_path / "run" / "state.json", old="bob@old.example", new="bob@new.example")
     accounts = {Role.OLD: Account(Role.OLD, Handle("bob", "old.example"), "https://old.example", "b@x"),
                 Role.NEW: Account(Role.NEW, Handle("bob", "new.example"), "https://new.example", "b@x")}
-    person = ConsolePerson(confirm_move=confirm, interactive=False)
+    person = ConsolePerson(confirmation=Confirmation(confirm, "--confirm-move") if confirm else None,
+                           interactive=False)
     ctx = RunContext(settings=None, accounts=accounts, evidence=evidence, person=person, state=state,
                      pages=lambda role: None)
     plan = Plan(steps=steps, sign_in=lambda ctx, role: (signed_in if signed_in is not None else []).append(role))

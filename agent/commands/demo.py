@@ -1,0 +1,78 @@
+"""`mastomove demo`: local imitation Mastodon servers (the `demo` extra), and a whole migration
+between two of their seeded accounts."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mastomove.agent.commands.options import Headed, SlowMo
+
+INSTALL_HINT = "pip install 'mastomove[demo]' (from a checkout: pip install -e '.[demo]', or make setup)"
+
+
+def demo(
+    headed: Headed = False, slow_mo: SlowMo = None,
+    version: Annotated[str, typer.Option(help="Mastodon version the local servers imitate (4.1, 4.2, 4.3).")] = "4.3",
+    locale: Annotated[str, typer.Option(help="UI language of the local servers (en, de, fr).")] = "en",
+    follows: Annotated[int, typer.Option(help="How many accounts the old account follows.")] = 300,
+    serve_only: Annotated[bool, typer.Option("--serve-only", help="Only start the servers and print how to sign in.")] = False,
+) -> None:
+    """Start local imitation Mastodon servers and migrate a seeded account between them.
+
+    Headless unless --headed; prints where the screenshots are. Needs the demo extra:
+    pip install 'mastomove[demo]'."""
+    raise typer.Exit(run_demo(headed=headed, slow_mo=slow_mo, version=version, locale=locale, follows=follows,
+                              serve_only=serve_only))
+
+
+def run_demo(*, headed: bool, slow_mo: float | None, version: str, locale: str, follows: int,
+             serve_only: bool) -> int:
+    import time
+    from datetime import datetime
+
+    from pydantic import SecretStr
+
+    from mastomove.agent.commands.migrate import run_migration
+    from mastomove.agent.confirmation import Confirmation
+    from mastomove.agent.errors import ExitCode
+    from mastomove.agent.person import ConsolePerson
+    from mastomove.agent.run import RUNS
+    from mastomove.agent.settings import Settings
+
+    person = ConsolePerson()
+    try:
+        from mastomove.fixtures.cluster import Cluster
+    except ImportError as error:
+        person.say(f"The demo's local servers need {error.name}, which is not installed: {INSTALL_HINT}", "red")
+        return int(ExitCode.BAD_INPUT)
+    person.say(f"Starting local Mastodon {version} servers ({locale})…")
+    cluster = Cluster.start(port=0, config={"version": version, "locale": locale}, seed={"follows": follows})
+    try:
+        old, new = cluster.credentials["old"], cluster.credentials["new"]
+        person.say(f"  old: {cluster.old.url}  ({old.acct})")
+        person.say(f"  new: {cluster.new.url}  ({new.acct})")
+        person.say(f"  remote: {cluster.remote.url}")
+        if serve_only:
+            person.say(cluster.describe())
+            person.say("Serving until Ctrl-C.")
+            try:
+                while True:
+                    time.sleep(3600)  # allow-sleep: the servers run in their own thread
+            except KeyboardInterrupt:
+                return 0
+        settings = Settings(
+            _env_file=None,
+            old_handle=old.acct, old_url=cluster.old.url, old_email=old.email,
+            old_password=SecretStr(old.password),
+            old_otp_secret=SecretStr(old.otp_secret) if old.otp_secret else None,
+            new_handle=new.acct, new_url=cluster.new.url, new_email=new.email,
+            new_password=SecretStr(new.password),
+            run_dir=RUNS / f"demo-{datetime.now():%Y%m%d-%H%M%S}",
+            headed=headed, slow_mo=slow_mo, alias_wait_seconds=600, follower_watch_seconds=60,
+        )
+        # Two throwaway local accounts: the pause is answered in advance, and the output says so.
+        confirmation = Confirmation(new.acct, "mastomove demo (throwaway local accounts)")
+        return run_migration(settings, confirmation=confirmation, person=person)
+    finally:
+        cluster.stop()
