@@ -1429,6 +1429,60 @@ def _rows() -> list[Fact]:
     add(F("profile.46.title", "profile", "title", expected=_L("settings.edit_profile"), versions=V46PLUS,
           source=f"{s46}: page_title settings.edit_profile"))
 
+    # The 4.6 editor in the web app (app/javascript/mastodon/features/account_edit @v4.6.5;
+    # strings: app/javascript/mastodon/locales/*.json). alice@old has a name, a bio and four fields.
+    ae = f"app/javascript/mastodon/features/account_edit @{TAGS['4.6']}"
+    add(F("editor.path", "profile_editor", "path", expected=r"/profile/edit", versions=V46PLUS,
+          source=f"config/routes/web_app.rb @{TAGS['4.6']} (/profile/(*any)); {ae}"))
+    add(F("editor.heading", "profile_editor", "text", "h1", T("Edit Profile", "Profil bearbeiten", "Modifier le profil"),
+          versions=V46PLUS, source=f"{ae}/components/column.tsx (ColumnHeader h1); account_edit.column_title"))
+    add(F("editor.done", "profile_editor", "attr", ".column-header a.button", "/@$username", attr="href",
+          versions=V46PLUS, source=f"{ae}/index.tsx (to=`/@${{account.acct}}`); account_edit.column_button"))
+    add(F("editor.done.text", "profile_editor", "text", ".column-header a.button", T("Done", "Erledigt", "Terminé"),
+          versions=V46PLUS, source=f"{ae}/components/column.tsx; account_edit.column_button"))
+    add(F("editor.section_titles", "profile_editor", "texts", "section h3",
+          [T("Display name", "Anzeigename", "Nom public"), T("Bio", "Über mich", "Présentation"),
+           T("Custom fields", "Zusatzfelder", "Champs personnalisés"),
+           T("Featured hashtags", "Vorgestellte Hashtags", "Hashtags mis en avant"),
+           T("Profile display settings", "Einstellungen für die Profilübersicht", "Paramètres d'affichage du profil"),
+           T("Advanced settings", "Erweiterte Einstellungen", "Paramètres avancés")],
+          versions=V46PLUS, source=f"{ae}/index.tsx, components/section.tsx (section > header > h3)"))
+    add(F("editor.section_buttons", "profile_editor", "values", "section > header > button[title]",
+          [T("Edit display name", "Anzeigenamen bearbeiten", "Modifier le nom public"),
+           T("Edit bio", "Biografie bearbeiten", "Modifier la présentation")], attr="aria-label", versions=V46PLUS,
+          source=f"{ae}/components/edit_button.tsx (IconButton title = aria-label once there is a value); "
+                 "account_edit.display_name.edit_label, account_edit.bio.edit_label"))
+    add(F("editor.fields", "profile_editor", "exists", "section ol > li h2", 4, versions=V46PLUS,
+          source=f"{ae}/index.tsx, components/field.tsx (ol > li, name as h2, value as p)"))
+    add(F("editor.field_actions", "profile_editor", "values", "section ol > li:first-child button",
+          [T("Edit field", "Zusatzfeld bearbeiten", "Modifier le champ"), T("Delete field", "Zusatzfeld löschen", "Supprimer le champ")],
+          attr="aria-label", versions=V46PLUS, source=f"{ae}/components/field_actions.tsx; account_edit.field_actions.*"))
+    add(F("editor.field_buttons_at_max", "profile_editor", "texts", "section header div button",
+          [T("Reorder fields", "Felder neu anordnen", "Réorganiser les champs")], versions=V46PLUS,
+          source=f"{ae}/index.tsx (Reorder with more than one field; Add field only below max_profile_fields)"))
+    add(F("editor.bot_toggle", "profile_editor", "attr", 'section input[type="checkbox"]', "checkbox", attr="type",
+          versions=V46PLUS, source=f"{ae}/index.tsx (ToggleField), components/form_fields/toggle_field.tsx"))
+    add(F("editor_dialog.role", "profile_editor_dialog", "exists", '[role="dialog"] form h1', versions=V46PLUS,
+          source=f"{ae}/modals/name_modal.tsx (ConfirmationModal in modal_root role=dialog)"))
+    add(F("editor_dialog.title", "profile_editor_dialog", "text", '[role="dialog"] h1',
+          T("Edit display name", "Anzeigenamen bearbeiten", "Modifier le nom public"), versions=V46PLUS,
+          source=f"{ae}/modals/name_modal.tsx; account_edit.name_modal.edit_title"))
+    add(F("editor_dialog.input", "profile_editor_dialog", "value", '[role="dialog"] input[type="text"]', "$display_name",
+          versions=V46PLUS, source=f"{ae}/modals/name_modal.tsx (prefilled with the display name)"))
+    add(F("editor_dialog.labelled", "profile_editor_dialog", "exists", '[role="dialog"] input[aria-labelledby]',
+          versions=V46PLUS, source=f"{ae}/modals/name_modal.tsx (aria-labelledby the title)"))
+    add(F("editor_dialog.buttons", "profile_editor_dialog", "texts", '[role="dialog"] .safety-action-modal__actions button',
+          [T("Cancel", "Abbrechen", "Annuler"), T("Save", "Speichern", "Enregistrer")], versions=V46PLUS,
+          source=f"features/ui/components/confirmation_modals/confirmation_modal.tsx @{TAGS['4.6']}; confirmation_modal.cancel, account_edit.save"))
+    add(F("editor_dialog.submit", "profile_editor_dialog", "attr", '[role="dialog"] .safety-action-modal__actions button.button',
+          "submit", attr="type", versions=V46PLUS, source=f"features/ui/components/confirmation_modals/confirmation_modal.tsx @{TAGS['4.6']} (Button type=submit)"))
+    add(F("editor_http.api_needs_token", "profile_editor_http", "status", "GET /api/v1/profile", 401, versions=V46PLUS,
+          source=f"app/controllers/api/v1/profiles_controller.rb @{TAGS['4.6']} (doorkeeper_authorize!: a session cookie is not a token)"))
+    add(F("editor_http.api_missing", "profile_editor_http", "status", "GET /api/v1/profile", 404, versions=UPTO45,
+          source="config/routes/api.rb @v4.5.15 (no resource :profile)"))
+    add(F("editor_http.page_missing", "profile_editor_http", "status", "GET /profile/edit", 404, versions=UPTO45,
+          source="config/routes/web_app.rb @v4.5.15 (no /profile/(*any))"))
+
     s = f"{MD} 8; app/views/settings/privacy/show.html.haml"
     add(F("privacy.title", "privacy", "title", expected=_L("privacy.title"), versions=V42PLUS, source=f"{MD} 2.1"))
     add(F("privacy.discoverable", "privacy", "exists", 'input[name="account[discoverable]"]', versions=V42PLUS,

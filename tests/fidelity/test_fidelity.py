@@ -427,7 +427,12 @@ def plain_request(method: str, url: str) -> dict:
 
 def browser_request(page):
     def request(method: str, url: str) -> dict:
-        resp = page.request.fetch(url, method=method, max_redirects=0)
+        try:
+            resp = page.request.fetch(url, method=method, max_redirects=0)
+        except Exception as error:  # an idle keep-alive connection closed under the request: once more
+            if method != "GET" or "ECONNRESET" not in str(error):
+                raise
+            resp = page.request.fetch(url, method=method, max_redirects=0)
         headers = {k.lower(): v for k, v in resp.headers.items()}
         return {"status": resp.status, "headers": headers, "text": resp.text()}
     return request
@@ -601,7 +606,20 @@ class Walk:
             with self.state("privacy"):
                 self.goto(self.old, "/settings/privacy")
                 self.check.page_state("privacy")
+            with self.state("profile_editor", "profile_editor_dialog", "profile_editor_http"):
+                self.goto(self.old, "/settings/profile")
+                self.follow('aside.callout a[href="/profile/edit"]')
+                self.page.wait_for_selector("section ol > li", timeout=8000)
+                self.check.page_state("profile_editor", {"username": self.old_login.username})
+                self.http(self.old).check("profile_editor_http")
+                self.page.locator("section > header > button[title]").first.click()
+                self.page.wait_for_selector('[role="dialog"] input[type="text"]', timeout=5000)
+                name = self.cluster.old.account(self.old_login.username)["display_name"]
+                self.check.page_state("profile_editor_dialog", {"display_name": name})
+                self.page.keyboard.press("Escape")
             return
+        with self.state("profile_editor_http"):
+            self.http(self.old).check("profile_editor_http")
         with self.state("profile", "profile_saved"):
             self.goto(self.old, "/settings/profile")
             self.check.page_state("profile")
