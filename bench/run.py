@@ -2,6 +2,7 @@
 and how close the agent is to the floor. Prints tables and writes bench/results.json.
 
 Sections (each measured within this one invocation; compared runs are back to back):
+  capture   ways to capture the viewport side by side on fixture pages: time, bytes, legibility, masks
   floor     the agent (real CLI, screenshots at every step) against bench/floor.py, interleaved
   scaling   100, 1,000, 10,000 follows: wall time without the server's processing, memory, run folder
   evidence  screenshots off / on / full-page / trace on
@@ -34,7 +35,7 @@ from bench import runner, world
 
 STEPS = ["startup", "sign_in", "profile", "announce", "export", "imports", "alias", "preflight", "move", "verify",
          "shutdown"]
-SECTIONS = ["cold", "csv", "floor", "scaling", "evidence", "polling", "batch"]
+SECTIONS = ["cold", "csv", "capture", "floor", "scaling", "evidence", "polling", "batch"]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 # Fixed waits in the code that do not wait on the server's processing, and why they are fixed.
 NOT_SERVER_WAITS = {
@@ -258,6 +259,26 @@ class Bench:
         say(f"  the agent's {split['total_s']:.2f} s over the floor: screenshots {split['screenshots_s']:.2f} s, "
             f"more browser calls (checks, re-reads) ~{split['more_browser_calls_s']:.2f} s, "
             f"the rest (Python start-up, state file, log, ...) ~{split['rest_s']:.2f} s")
+
+    def section_capture(self) -> None:
+        from bench import capture
+
+        rounds = 4 if self.quick else 12
+        say(f"\n## Capturing the viewport: ways side by side on fixture pages ({rounds} rounds, interleaved)")
+        self.fresh(100)
+        folder = self.run_dir("capture")
+        found = capture.measure(self.cluster, folder, rounds, runner.launch_args(), runner.context_args())
+        self.results["capture"] = found
+        for page, data in found["pages"].items():
+            say(f"  {page} page (the next browser call alone: {data['next_call_ms']:.1f} ms)")
+            say(table(["way", "ms per shot", "min ms", "CPU ms", "KB", "PSNR dB", "text edges dB", "note"],
+                      [[w["way"], w["ms"], w["ms_min"], w["cpu_ms"], w["kb"], _db(w["psnr_db"]), _db(w["edge_psnr_db"]),
+                        w["note"]]
+                       for w in data["ways"]]))
+        mask = found["mask_check"]
+        say(f"  mask check (two typed secrets, shown in clear, masked shots identical): "
+            + ", ".join(f"{way} {'yes' if held else 'NO'}" for way, held in mask.items()))
+        say(f"  load average during the section: {found['load_average']}; pictures to look at: {folder / 'look'}")
 
     def section_scaling(self) -> None:
         sizes = self.args.sizes or ([100, 1000] if self.quick else [100, 1000, 10000])
@@ -603,6 +624,10 @@ class Bench:
         out = Path(self.args.out)
         out.write_text(json.dumps(self.results, indent=1, default=str) + "\n", encoding="utf-8")
         say(f"\nWritten {out} ({self.results['seconds']:.0f} s).")
+
+
+def _db(value: float) -> str:
+    return "identical" if value == float("inf") else f"{value:.1f}"
 
 
 def timed_first_output(command: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:

@@ -118,6 +118,13 @@ def launch_args() -> dict[str, Any]:
     return dict(_LAUNCH)
 
 
+def context_args() -> dict[str, Any]:
+    """The agent's browser context arguments (viewport, locale, downloads)."""
+    from mastomove.agent.browser import BrowserConfig
+
+    return BrowserConfig.load().context_args()
+
+
 def floor_params(cluster, work_dir: Path) -> dict[str, Any]:
     from mastomove.agent.browser import BrowserConfig
     from mastomove.agent.settings import DEFAULT_ANNOUNCEMENT
