@@ -103,6 +103,7 @@ class ViewportCamera:
         self.fast = fast  # optimizeForSpeed: Chromium's quick PNG encoding (larger files, same pixels)
         self._sessions: dict[int, Any] = {}  # id(page) -> CDP session of that page
         self.fallbacks = 0
+        self.last_way = ""  # "chromium" or "playwright": how the last shot was taken (logged)
 
     def _session(self, page: "Page") -> Any:
         """The page's DevTools session (made once per page), or None where there is none (not Chromium)."""
@@ -143,12 +144,14 @@ class ViewportCamera:
         if intact.get("result", {}).get("value") is not True:
             # The page changed under the mask (a navigation): that picture is not kept.
             return self.playwright(page, mask, fallback=True)
+        self.last_way = "chromium"
         return base64.b64decode(data)
 
     def playwright(self, page: "Page", mask: Sequence["Locator"] = (), *, full_page: bool = False,
                    fallback: bool = False) -> bytes:
         """Playwright's own screenshot, with its mask: the whole page (opt-in), or the fallback."""
         self.fallbacks += fallback
+        self.last_way = "playwright"
         kind = "png" if self.format == "png" else "jpeg"  # (Playwright writes no WebP)
         options: dict[str, Any] = {"quality": self.quality} if kind == "jpeg" and self.quality else {}
         return page.screenshot(type=kind, full_page=full_page, mask=[page.locator(SECRET_FIELDS), *mask],
@@ -339,6 +342,7 @@ class Evidence:
             url=page.url,
             file=str(file.relative_to(self.root)) if file else None,
             duration_ms=round((time.monotonic() - started) * 1000),
+            **({"taken_by": self.camera.last_way} if file else {}),
         )
         return file
 

@@ -196,12 +196,13 @@ def sign_in(page, credential) -> None:
             page.click("form:has(input[name='user[otp_attempt]']) button[type='submit']")
 
 
-def make_imports(page, credential, folder: Path, count: int = IMPORTS) -> None:
-    """`count` small follow imports on the new account, uploaded and confirmed through the page."""
+def make_imports(page, credential, folder: Path, follows_csv: str, count: int = IMPORTS) -> None:
+    """`count` follow imports on the new account (slices of the old account's follows),
+    uploaded and confirmed through the page."""
+    header, *rows = follows_csv.splitlines()
     for number in range(count):
         csv = folder / f"follows-{number}.csv"
-        csv.write_text("Account address,Show boosts,Notify on new posts,Languages\n"
-                       f"user{number}@remote.test,true,false,\n")
+        csv.write_text("\n".join([header, *rows[number * 10:number * 10 + 10]]) + "\n")
         page.goto(credential.url + "/settings/imports", wait_until="domcontentloaded")
         page.select_option("select[name='form_import[type]']", value="following")
         page.set_input_files("[name='form_import[data]']", str(csv))
@@ -226,7 +227,8 @@ def measure(cluster, out: Path, rounds: int, browser_launch: dict, context_args:
             ps = browser.new_context(**context_args).new_page()
             sign_in(po, old)
             sign_in(pn, new)
-            make_imports(pn, new, out)
+            follows = po.context.request.get(old.url + "/settings/exports/follows.csv").text()
+            make_imports(pn, new, out, follows)
             po.goto(old.url + "/settings/profile", wait_until="load")
             pn.goto(new.url + "/settings/imports", wait_until="load")
             pn.locator("table").last.scroll_into_view_if_needed()

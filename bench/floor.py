@@ -184,7 +184,8 @@ def main() -> None:
     pw.stop()
     done("shutdown")
     out.write_text(json.dumps({"steps": steps, "waits": waits, "moved": moved, "followers_seen": seen,
-                               "total_s": time.monotonic() - T0, "calls": calls.get("calls", {})}, indent=1))
+                               "total_s": time.monotonic() - T0, "calls": calls.get("calls", {}),
+                               "step_marks": calls.get("step_marks", [])}, indent=1))
 
 
 if __name__ == "__main__":

@@ -59,12 +59,14 @@ def _sleeps_summary(sleeps: list[dict[str, Any]]) -> dict[str, Any]:
             for site, values in by_site.items()}
 
 
-def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor: bool = True,
+def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor: bool = True, confirm: bool = True,
               **env: str) -> dict[str, Any]:
-    """`mastomove migrate --confirm-move NEW` (plus `args`) in its own process; measured."""
+    """`mastomove migrate --confirm-move NEW` (plus `args`) in its own process; measured. Without
+    `confirm` the run stops at the pause before the move (nobody at the terminal to type it)."""
     counts_file = run_dir.parent / f"{run_dir.name}.counts.json"
     new = cluster.credentials["new"]
-    command = [sys.executable, "-m", "bench.probe", str(counts_file), "migrate", "--confirm-move", new.acct, *args]
+    confirmation = ["--confirm-move", new.acct] if confirm else []
+    command = [sys.executable, "-m", "bench.probe", str(counts_file), "migrate", *confirmation, *args]
     started_wall = time.time()
     code, output, wall, cpu, monitor = execute(command, agent_env(cluster, run_dir, **env), timeout, monitor)
     ended_wall = started_wall + wall
@@ -77,12 +79,14 @@ def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor:
     return {
         **_timed("agent", code, output, wall, cpu, steps, analysed["waits"]),
         "screenshots": analysed["screenshots"],
+        "screenshots_taken_by": analysed["screenshots_taken_by"],
         "warnings": analysed["outcome_events"],
         "memory": monitor.stats.as_dict(),
         "run_folder": folder_size(run_dir) if run_dir.is_dir() else {},
         "playwright": {k: counts.get(k) for k in ("driver_starts", "browser_launches", "contexts", "pages")},
         "calls": counts.get("calls", {}),
         "call_sites": counts.get("call_sites", {}),
+        "step_marks": counts.get("step_marks", []),
         "first_output_s": _first_output(run_dir, started_wall),
         "confirmed_at": {e.get("list"): e["_t"] for e in logtimes.events(run_dir) if e.get("event") == "imports.confirmed"},
         "import_waits": [{**w, "sleeps": [x["s"] for x in counts.get("sleeps", []) if w["start"] <= x.get("t", 0) <= w["end"]]}
@@ -165,6 +169,7 @@ def run_floor(cluster, work_dir: Path, timeout: float = 900) -> dict[str, Any]:
         **_timed("floor", code, output, wall, cpu, steps, waits),
         "moved": data.get("moved"),
         "calls": data.get("calls", {}),
+        "step_marks": data.get("step_marks", []),
         "memory": monitor.stats.as_dict(),
     }
 
