@@ -43,9 +43,18 @@ SHOT_SUFFIX = ".png"
 HIDE_SECRETS_CSS = SECRET_FIELDS.replace(", ", ",\n") + " { -webkit-text-security: disc !important; }"
 
 
+# Through the CSSOM, not a <style> element: Mastodon's Content-Security-Policy (style-src 'self')
+# refuses styles a script injects as markup, which is what `page.add_style_tag` does.
+_ADOPT_CSS = """css => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}"""
+
+
 def hide_typed_secrets(page: "Page") -> None:
     try:
-        page.add_style_tag(content=HIDE_SECRETS_CSS)
+        page.evaluate(_ADOPT_CSS, HIDE_SECRETS_CSS)
     except Exception:  # noqa: BLE001 - a page mid-navigation has nothing typed into it yet
         pass
 
@@ -57,11 +66,13 @@ def hide_typed_secrets(page: "Page") -> None:
 _MASK_ON = """async (elements, [secretFields, color]) => {
   await document.fonts.ready;
   document.getElementById('mastomove-mask')?.remove();
-  document.getElementById('mastomove-mask-style')?.remove();
-  const style = document.createElement('style');
-  style.id = 'mastomove-mask-style';
-  style.textContent = secretFields + ' { color: transparent !important; -webkit-text-security: disc !important;'
-    + ' text-shadow: none !important; caret-color: transparent !important; }';
+  // Built through the CSSOM, not markup: a server's Content-Security-Policy (Mastodon sends one)
+  // blocks injected <style> elements and style attributes, not these.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(secretFields + ' { color: transparent !important; -webkit-text-security: disc !important;'
+    + ' text-shadow: none !important; caret-color: transparent !important; }');
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets.filter(s => s !== window.__mastomoveMask), sheet];
+  window.__mastomoveMask = sheet;
   const layer = document.createElement('div');
   layer.id = 'mastomove-mask';
   layer.style.cssText = 'all: initial; position: fixed; left: 0; top: 0; width: 0; height: 0; overflow: visible;'
@@ -74,16 +85,18 @@ _MASK_ON = """async (elements, [secretFields, color]) => {
       + ` width: ${box.width}px; height: ${box.height}px; background: ${color}; pointer-events: none;`;
     layer.appendChild(cover);
   }
-  document.documentElement.append(style, layer);
+  document.documentElement.append(layer);
   return layer.childElementCount;
 }"""
 # True when the mask was still there after the shot (the page did not change under it).
 _MASK_OFF = """(() => {
   const layer = document.getElementById('mastomove-mask');
-  const style = document.getElementById('mastomove-mask-style');
+  const sheet = window.__mastomoveMask;
   layer?.remove();
-  style?.remove();
-  return Boolean(layer && style);
+  delete window.__mastomoveMask;
+  const adopted = [...document.adoptedStyleSheets];  // (a live array: read before it changes)
+  document.adoptedStyleSheets = adopted.filter(s => s !== sheet);
+  return Boolean(layer && sheet && adopted.includes(sheet));
 })()"""
 
 

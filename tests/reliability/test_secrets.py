@@ -125,16 +125,24 @@ SECRET_FIELDS_FORM = """<!doctype html><html><body style="font: 18px sans-serif;
 </form></body></html>"""
 
 
-def test_a_typed_secret_is_never_legible_in_a_screenshot(browser, tmp_path):
+# What Mastodon sends: no inline styles or scripts but its own (an injected <style> is refused).
+STRICT_CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:"
+
+
+@pytest.mark.parametrize("policy", [None, STRICT_CSP], ids=["no CSP", "a strict Content-Security-Policy"])
+def test_a_typed_secret_is_never_legible_in_a_screenshot(browser, tmp_path, policy):
     """The agent's screenshots (Chromium's own capture with the mask put in for the shot) of a
     form with each kind of secret field, once with one secret typed in, once with another of the
     same length: the pictures are identical, so nothing of either secret is in them. Without the
-    mask the same two pictures differ (the comparison can fail)."""
+    mask the same two pictures differ (the comparison can fail). Also under a server's strict
+    Content-Security-Policy."""
     from mastomove.agent.evidence import Evidence
 
     evidence = Evidence(tmp_path / "run")
     page = browser.new_page(viewport={"width": 900, "height": 600})
-    page.set_content(SECRET_FIELDS_FORM)
+    headers = {"content-type": "text/html", **({"content-security-policy": policy} if policy else {})}
+    page.route("http://form.test/", lambda route: route.fulfill(status=200, headers=headers, body=SECRET_FIELDS_FORM))
+    page.goto("http://form.test/")
     page.fill("input[name=q]", "visible text")
     page.fill("input[name=email]", "alice@old.test")
     raw = page.context.new_cdp_session(page)
