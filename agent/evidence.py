@@ -62,12 +62,12 @@ def hide_typed_secrets(page: "Page") -> None:
 # Masking for Chromium's own capture, put in place for the duration of one shot: every masked
 # element covered by an opaque box where it is drawn, and the text of secret fields made
 # transparent besides (whatever moves between the boxes and the capture). Fonts are waited for,
-# as Playwright does before a screenshot.
-_MASK_ON = """async (elements, [secretFields, color]) => {
+# as Playwright does before a screenshot. Built through the CSSOM, not markup: a server's
+# Content-Security-Policy (Mastodon's style-src 'self') refuses injected <style> elements and
+# style attributes, not these.
+_MASK_BODY = """
   await document.fonts.ready;
   document.getElementById('mastomove-mask')?.remove();
-  // Built through the CSSOM, not markup: a server's Content-Security-Policy (Mastodon sends one)
-  // blocks injected <style> elements and style attributes, not these.
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(secretFields + ' { color: transparent !important; -webkit-text-security: disc !important;'
     + ' text-shadow: none !important; caret-color: transparent !important; }');
@@ -87,7 +87,19 @@ _MASK_ON = """async (elements, [secretFields, color]) => {
   }
   document.documentElement.append(layer);
   return layer.childElementCount;
-}"""
+"""
+# The elements given by Playwright's locators (`locator.evaluate_all`).
+_MASK_ON = "async (elements, [secretFields, color]) => {" + _MASK_BODY + "}"
+# The elements found by CSS selectors (`page.evaluate`: no Playwright selector engine to set up
+# in the page's world first, which costs tens of milliseconds on a freshly loaded page); -1 when
+# a selector is not CSS the document understands (the caller then uses the locators).
+_MASK_ON_CSS = """async ([secretFields, selectors, color]) => {
+  let elements;
+  try {
+    elements = selectors.flatMap(selector => [...document.querySelectorAll(selector)]);
+  } catch (error) {
+    return -1;
+  }""" + _MASK_BODY + "}"
 # True when the mask was still there after the shot (the page did not change under it).
 _MASK_OFF = """(() => {
   const layer = document.getElementById('mastomove-mask');
@@ -110,13 +122,16 @@ class ViewportCamera:
     capture is not possible (not Chromium, a closed page), the shot is taken by Playwright's
     `page.screenshot` with its own mask instead."""
 
-    def __init__(self, suffix: str = SHOT_SUFFIX, quality: int | None = None, *, fast: bool = True):
+    def __init__(self, suffix: str = SHOT_SUFFIX, quality: int | None = None, *, fast: bool = True,
+                 by_css: bool = True):
         self.format = suffix.lstrip(".").replace("jpg", "jpeg")
         self.quality = quality
         self.fast = fast  # optimizeForSpeed: Chromium's quick PNG encoding (larger files, same pixels)
+        self.by_css = by_css  # find the masked elements by CSS where the locators allow (else through them)
         self._sessions: dict[int, Any] = {}  # id(page) -> CDP session of that page
         self.fallbacks = 0
         self.last_way = ""  # "chromium" or "playwright": how the last shot was taken (logged)
+        self.masked_by = {"css": 0, "locators": 0}  # how the masks were found (tests)
 
     def _session(self, page: "Page") -> Any:
         """The page's DevTools session (made once per page), or None where there is none (not Chromium)."""
@@ -139,14 +154,11 @@ class ViewportCamera:
         session = self._session(page)
         if session is None:
             return self.playwright(page, mask, fallback=True)
-        covered = page.locator(SECRET_FIELDS)
-        for extra in mask:
-            covered = covered.or_(extra)
         params: dict[str, Any] = {"format": self.format, "optimizeForSpeed": self.fast, "captureBeyondViewport": False}
         if self.quality is not None and self.format != "png":
             params["quality"] = self.quality
         try:
-            covered.evaluate_all(_MASK_ON, [SECRET_FIELDS, MASK_COLOR])
+            self._mask(page, mask)
             data = session.send("Page.captureScreenshot", params)["data"]
             intact = session.send("Runtime.evaluate", {"expression": _MASK_OFF, "returnByValue": True})
         except Exception:  # noqa: BLE001 - mid-navigation, a closed session: Playwright's way
@@ -159,6 +171,28 @@ class ViewportCamera:
             return self.playwright(page, mask, fallback=True)
         self.last_way = "chromium"
         return base64.b64decode(data)
+
+    def _mask(self, page: "Page", mask: Sequence["Locator"]) -> None:
+        """Cover the secret fields and `mask`: by CSS selectors where every mask locator is a plain
+        CSS one of the page's main frame (read from the locator: Playwright has no public accessor,
+        so where it is not there, or not CSS, the locators themselves are used)."""
+        selectors: list[str] | None = [SECRET_FIELDS] if self.by_css else None
+        main_frame = getattr(page.main_frame, "_impl_obj", None)
+        for locator in mask if selectors else ():
+            impl = getattr(locator, "_impl_obj", None)
+            selector = getattr(impl, "_selector", None)
+            if not isinstance(selector, str) or main_frame is None or getattr(impl, "_frame", None) is not main_frame:
+                selectors = None
+                break
+            selectors.append(selector)
+        if selectors and page.evaluate(_MASK_ON_CSS, [SECRET_FIELDS, selectors, MASK_COLOR]) != -1:
+            self.masked_by["css"] += 1
+            return
+        covered = page.locator(SECRET_FIELDS)
+        for extra in mask:
+            covered = covered.or_(extra)
+        covered.evaluate_all(_MASK_ON, [SECRET_FIELDS, MASK_COLOR])
+        self.masked_by["locators"] += 1
 
     def playwright(self, page: "Page", mask: Sequence["Locator"] = (), *, full_page: bool = False,
                    fallback: bool = False) -> bytes:

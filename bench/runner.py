@@ -59,6 +59,19 @@ def _sleeps_summary(sleeps: list[dict[str, Any]]) -> dict[str, Any]:
             for site, values in by_site.items()}
 
 
+def _slept_by_step(sleeps: list[dict[str, Any]], marks: list[list[Any]]) -> dict[str, float]:
+    """Seconds in time.sleep by step: each sleep under the last step mark before it."""
+    import bisect
+
+    times = [mark[0] for mark in marks]
+    slept: dict[str, float] = {}
+    for sleep in sleeps:
+        at = bisect.bisect_right(times, sleep.get("t", 0)) - 1
+        step = marks[at][1] if at >= 0 else "startup"
+        slept[step] = slept.get(step, 0.0) + sleep["s"]
+    return slept
+
+
 def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor: bool = True, confirm: bool = True,
               **env: str) -> dict[str, Any]:
     """`mastomove migrate --confirm-move NEW` (plus `args`) in its own process; measured. Without
@@ -92,6 +105,7 @@ def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor:
         "import_waits": [{**w, "sleeps": [x["s"] for x in counts.get("sleeps", []) if w["start"] <= x.get("t", 0) <= w["end"]]}
                          for w in analysed["import_waits"]],
         "sleeps": _sleeps_summary(counts.get("sleeps", [])),
+        "slept": _slept_by_step(counts.get("sleeps", []), counts.get("step_marks", [])),
         "wait_for_timeouts": counts.get("timeouts", []),
     }
 
@@ -170,6 +184,7 @@ def run_floor(cluster, work_dir: Path, timeout: float = 900) -> dict[str, Any]:
         "moved": data.get("moved"),
         "calls": data.get("calls", {}),
         "step_marks": data.get("step_marks", []),
+        "slept": dict(data.get("slept", {})),
         "memory": monitor.stats.as_dict(),
     }
 

@@ -129,13 +129,15 @@ SECRET_FIELDS_FORM = """<!doctype html><html><body style="font: 18px sans-serif;
 STRICT_CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:"
 
 
-@pytest.mark.parametrize("policy", [None, STRICT_CSP], ids=["no CSP", "a strict Content-Security-Policy"])
-def test_a_typed_secret_is_never_legible_in_a_screenshot(browser, tmp_path, policy):
+@pytest.mark.parametrize("policy, mask_kind", [(None, "css"), (STRICT_CSP, "css"), (None, "locators")],
+                         ids=["no CSP", "a strict Content-Security-Policy", "a mask that is no plain CSS"])
+def test_a_typed_secret_is_never_legible_in_a_screenshot(browser, tmp_path, policy, mask_kind):
     """The agent's screenshots (Chromium's own capture with the mask put in for the shot) of a
     form with each kind of secret field, once with one secret typed in, once with another of the
     same length: the pictures are identical, so nothing of either secret is in them. Without the
     mask the same two pictures differ (the comparison can fail). Also under a server's strict
-    Content-Security-Policy."""
+    Content-Security-Policy, and with a page mask given as a locator that is not plain CSS (the
+    elements are then found through Playwright's locators)."""
     from mastomove.agent.evidence import Evidence
 
     evidence = Evidence(tmp_path / "run")
@@ -154,13 +156,19 @@ def test_a_typed_secret_is_never_legible_in_a_screenshot(browser, tmp_path, poli
         page.evaluate("() => { document.activeElement.blur(); "
                       "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))); }")
         unmasked.append(raw.send("Page.captureScreenshot", {"format": "png"})["data"])
-        shot = evidence.screenshot(page, "form", mask=[page.locator("input[name=email]")])
+        email = page.locator("input[name=email]") if mask_kind == "css" else page.get_by_role("textbox").nth(1)
+        shot = evidence.screenshot(page, "form", mask=[email])
         masked.append(shot.read_bytes())
+    page.fill("input[name=email]", "zzzzz@zzz.test")  # the page's own mask hides it as well
+    page.evaluate("() => { document.activeElement.blur(); "
+                  "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))); }")
+    masked.append(evidence.screenshot(page, "form", mask=[email]).read_bytes())
     evidence.close()
     assert unmasked[0] != unmasked[1], "the secrets do not show even unmasked: this test proves nothing"
-    assert masked[0] == masked[1], "a typed secret changed the masked screenshot"
+    assert masked[0] == masked[1] == masked[2], "a typed secret (or the masked e-mail) changed the screenshot"
     assert evidence.camera.fallbacks == 0, "Chromium's capture was not used"
-    assert len(list((tmp_path / "run" / "screenshots").glob("00[12]-*.png"))) == 2
+    assert evidence.camera.masked_by[mask_kind] == 3, evidence.camera.masked_by
+    assert len(list((tmp_path / "run" / "screenshots").glob("00[123]-*.png"))) == 3
     assert not leaks(tmp_path / "run", "", passwords=secrets)
 
 
