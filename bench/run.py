@@ -393,7 +393,7 @@ class Bench:
         for server in network.SERVERS:
             a, f = req["agent_by_server"][server]["total"], req["floor_by_server"][server]["total"]
             rows.append([f"{server}.test (all kinds)", a, f, f"{a / f:.2f}x" if f else "-"])
-        rows.append(["total (both servers)", agent_requests, floor_requests, f"{req['ratio']:.2f}x"])
+        rows.append(["total (both servers)", f"{agent_requests:g}", f"{floor_requests:g}", f"{req['ratio']:.2f}x"])
         say(table(["requests (counted by the servers)", "agent", "floor", "agent/floor"], rows))
         signs = result["sign_ins"]
         say(f"  sign-ins (POST /auth/sign_in answered with a redirect): agent {signs['agent']}, floor {signs['floor']}; "
@@ -736,8 +736,10 @@ class Bench:
                 f["ratio_active"] <= 1.25, f"worst step: {worst['step']} +{worst['overhead_s']:.2f} s")
         if r.get("capture", {}).get("pages"):
             cap = r["capture"]
-            chosen = {page: next(w for w in data["ways"] if "chosen" in w["way"]) for page, data in cap["pages"].items()}
-            before = {page: next(w for w in data["ways"] if "before" in w["way"]) for page, data in cap["pages"].items()}
+            # the settled pages (a page loaded anew before each shot is too noisy to judge by)
+            settled = {page: data for page, data in cap["pages"].items() if "just loaded" not in page}
+            chosen = {page: next(w for w in data["ways"] if "chosen" in w["way"]) for page, data in settled.items()}
+            before = {page: next(w for w in data["ways"] if "before" in w["way"]) for page, data in settled.items()}
             mask = cap["mask_check"]
             add("screenshots: fast, lossless, secrets masked",
                 "; ".join(f"{page}: {chosen[page]['ms']:.0f} ms (was {before[page]['ms']:.0f}), CPU {chosen[page]['cpu_ms']:.0f} ms "
@@ -753,7 +755,7 @@ class Bench:
                 f"{n['ratio_wall']:.2f}x ({n['agent_wall_s']:.1f} s vs {n['floor_wall_s']:.1f} s wall); CPU {n['ratio_cpu']:.2f}x",
                 n["ratio_wall"] <= 1.25)
             add("requests: agent within 1.3x of the floor (both servers, counted by them)",
-                f"{n['requests']['agent']} vs {n['requests']['floor']} -> {n['requests']['ratio']:.2f}x",
+                f"{n['requests']['agent']:g} vs {n['requests']['floor']:g} -> {n['requests']['ratio']:.2f}x",
                 n["requests"]["ratio"] <= 1.3,
                 "extra: " + "; ".join(f"{row['step']} {len(row['extra'])}" for row in n.get("per_step", []) if row["extra"]))
             resumed = n.get("resumed", {})
