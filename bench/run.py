@@ -48,6 +48,7 @@ SCREENSHOT_SITES = re.compile(r" agent/evidence\.py:(capture|playwright|_session
 NOT_SERVER_WAITS = {
     "flows/steps/sign_in.py": "waits for the next TOTP time step: the clock, not the server",
     "agent/watchalong.py": "the opt-in watch-along mode pauses on purpose for a person watching",
+    "agent/retry.py:213": "wait_until's fixed beat, used by the sign-in alone to wait for the next TOTP time step",
 }
 
 
@@ -813,13 +814,13 @@ class Bench:
         batch = r.get("batch", {})
         if batch.get("mode") == "command":
             levels = batch["levels"]
-            add("`mastomove batch`: Chromium launched once, one context per account",
+            add("`mastomove batch`: one browser per account, one context per account and server",
                 "; ".join(f"parallel {row['concurrency']}: {row['browser_launches']} launch(es), {row['contexts']} "
                           f"contexts for {row['accounts']} accounts" for row in levels),
-                all(row["browser_launches"] == (1 if row["concurrency"] > 1 else row["accounts"])
-                    and row["contexts"] == 2 * row["accounts"] for row in levels),
-                "two contexts per account (its old and its new server); --parallel 1 runs the accounts one "
-                "after the other, each with a browser of its own (no DevTools port open), by design")
+                all(row["browser_launches"] == row["accounts"] and row["contexts"] == 2 * row["accounts"]
+                    for row in levels),
+                "each account runs in its own thread with a browser of its own, launched over a pipe (no DevTools "
+                "port open: agent/batch.py), two contexts each (its old and its new server)")
         return found
 
     def run(self) -> None:
