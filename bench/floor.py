@@ -44,6 +44,11 @@ def main() -> None:
     current = ["sign_in"]  # the browser is launched inside the agent's sign_in step too
     calls: dict = {}
     install_call_counter(calls, lambda: current[0])
+    slept: dict[str, float] = {}  # seconds in time.sleep by step (polls: not browser calls)
+
+    def sleep(seconds: float) -> None:
+        slept[current[0]] = slept.get(current[0], 0.0) + seconds
+        time.sleep(seconds)
 
     def done(step: str, following: str | None = None) -> None:
         now = time.monotonic()
@@ -144,7 +149,7 @@ def main() -> None:
             if row.locator("a[href$='/failures.csv']").count() or (
                     total.strip() and imported.strip() == total.strip()):
                 break
-            time.sleep(POLL_S)
+            sleep(POLL_S)
         waits["imports"] += time.monotonic() - confirmed
     done("imports", "alias")
 
@@ -176,7 +181,7 @@ def main() -> None:
             "followers_count")
         if seen is not None and seen >= expected or time.monotonic() - started > params.get("follower_watch_s", 20):
             break
-        time.sleep(POLL_S * 5)
+        sleep(POLL_S * 5)
     waits["followers"] += time.monotonic() - started
     done("verify", "shutdown")
 
@@ -184,7 +189,8 @@ def main() -> None:
     pw.stop()
     done("shutdown")
     out.write_text(json.dumps({"steps": steps, "waits": waits, "moved": moved, "followers_seen": seen,
-                               "total_s": time.monotonic() - T0, "calls": calls.get("calls", {})}, indent=1))
+                               "total_s": time.monotonic() - T0, "calls": calls.get("calls", {}),
+                               "step_marks": calls.get("step_marks", []), "slept": slept}, indent=1))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ def analyse(run_dir: Path, sleeps: list[dict[str, Any]] | None = None) -> dict[s
     confirmed: dict[str, float] = {}
     last_shot: dict[str, float] = {}
     import_waits: list[dict[str, Any]] = []
+    taken_by: dict[str, int] = {}  # how the screenshots were taken: Chromium's capture, Playwright's
     for event in log:
         step = event.get("step", "")
         name = event.get("event")
@@ -56,6 +57,7 @@ def analyse(run_dir: Path, sleeps: list[dict[str, Any]] | None = None) -> dict[s
             seconds = (event.get("duration_ms") or 0) / 1000
             if event.get("file"):  # with screenshots off the event is still logged, without a file
                 shots.setdefault(step, []).append(seconds)
+                taken_by[event.get("taken_by") or "?"] = taken_by.get(event.get("taken_by") or "?", 0) + 1
             last_shot[step] = event["_t"]
             action = event.get("action", "")
             for kind, at in list(confirmed.items()):
@@ -79,6 +81,7 @@ def analyse(run_dir: Path, sleeps: list[dict[str, Any]] | None = None) -> dict[s
         "waits": waits,
         "import_waits": import_waits,
         "screenshots": {step: {"count": len(v), "s": round(sum(v), 3)} for step, v in shots.items()},
+        "screenshots_taken_by": taken_by,
         "first_t": log[0]["_t"] if log else None,
         "last_step_done_t": max((e["_t"] for e in log if e.get("event") == "step_done"), default=None),
         "events": len(log),

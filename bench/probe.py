@@ -91,18 +91,24 @@ def _structlog_step() -> str:
 
 def install_call_counter(into: dict, current_step) -> None:
     """Every Playwright call (one round trip to the browser or more) by step and API name, with
-    its duration; `current_step()` says which step is running. Nested calls count once."""
+    its duration; `current_step()` says which step is running. Nested calls count once.
+    `step_marks`: [wall-clock time, step] at each call whose step differs from the call before
+    (which step a request the servers counted belongs to)."""
     from playwright._impl._sync_base import SyncBase
 
     original = SyncBase._sync
     calls: dict = into.setdefault("calls", {})
     sites: dict = into.setdefault("call_sites", {})
+    marks: list = into.setdefault("step_marks", [])
     depth = [0]
 
     def _sync(self, awaitable):
         if depth[0]:
             return original(self, awaitable)
         depth[0] += 1
+        step_now = current_step()
+        if not marks or marks[-1][1] != step_now:
+            marks.append([time.time(), step_now])
         started = _CLOCK()
         try:
             return original(self, awaitable)

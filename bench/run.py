@@ -2,13 +2,19 @@
 and how close the agent is to the floor. Prints tables and writes bench/results.json.
 
 Sections (each measured within this one invocation; compared runs are back to back):
+  capture   ways to capture the viewport side by side on fixture pages: time, bytes, legibility, masks
   floor     the agent (real CLI, screenshots at every step) against bench/floor.py, interleaved
+  network   the agent and the floor with server-side latency: wall time, requests per server and
+            kind (counted by the servers), sign-ins, a resumed run; each step's requests, the
+            agent's extra ones named
   scaling   100, 1,000, 10,000 follows: wall time without the server's processing, memory, run folder
   evidence  screenshots off / on / full-page / trace on
   polling   Mastodon-paced imports: how the agent waits (backoff, not fixed sleeps)
   cold      `mastomove --help` and `mastomove plan`: time to first output
   batch     10 accounts at concurrency 1, 2, 4 (accounts per minute)
   csv       peak memory of the CSV handling (tracemalloc) against one parsed copy of the file
+  checkui   `mastomove check-ui` against the local servers: its wall time (target: under a minute),
+            the slowest checks
 """
 from __future__ import annotations
 
@@ -34,12 +40,15 @@ from bench import runner, world
 
 STEPS = ["startup", "sign_in", "profile", "announce", "export", "imports", "alias", "preflight", "move", "verify",
          "shutdown"]
-SECTIONS = ["cold", "csv", "floor", "scaling", "evidence", "polling", "batch"]
+SECTIONS = ["cold", "csv", "capture", "floor", "network", "checkui", "scaling", "evidence", "polling", "batch"]
 RESULTS = Path(__file__).resolve().parent / "results.json"
+# Where the agent's screenshots make their Playwright calls (the probe's call sites).
+SCREENSHOT_SITES = re.compile(r" agent/evidence\.py:(capture|playwright|_session):")
 # Fixed waits in the code that do not wait on the server's processing, and why they are fixed.
 NOT_SERVER_WAITS = {
     "flows/steps/sign_in.py": "waits for the next TOTP time step: the clock, not the server",
     "agent/watchalong.py": "the opt-in watch-along mode pauses on purpose for a person watching",
+    "agent/retry.py:213": "wait_until's fixed beat, used by the sign-in alone to wait for the next TOTP time step",
 }
 
 
@@ -104,7 +113,8 @@ def fmt_mb(n_bytes: int) -> float:
 
 def summary(result: dict[str, Any]) -> dict[str, Any]:
     """The figures of one run worth keeping (the rest stays in the run's own files)."""
-    keep = ("who", "code", "wall_s", "cpu_s", "active_s", "server_wait_s", "steps", "waits", "screenshots", "memory",
+    keep = ("who", "code", "wall_s", "cpu_s", "active_s", "server_wait_s", "steps", "waits", "screenshots",
+            "screenshots_taken_by", "memory",
             "playwright", "first_output_s", "sleeps", "wait_for_timeouts", "warnings", "output_tail")
     out = {k: result[k] for k in keep if k in result}
     if "run_folder" in result:
@@ -118,9 +128,32 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _screenshot_calls(result: dict[str, Any], step: str, index: int) -> float:
+    """Count (index 0) or seconds (1) of `step`'s Playwright calls made inside the agent's
+    screenshots (agent/evidence.py: the mask, Chromium's capture): they are the screenshots' time."""
+    return sum(entry[index] for key, entry in result.get("call_sites", {}).items()
+               if key.startswith(f"{step} ") and SCREENSHOT_SITES.search(key))
+
+
 def calls_time(result: dict[str, Any], step: str, exclude: str = "") -> float:
-    """Seconds the run spent in Playwright calls during `step` (the floor's sleeps are not calls)."""
-    return sum(total for api, (_, total) in result.get("calls", {}).get(step, {}).items() if api != exclude)
+    """Seconds the run spent in Playwright calls during `step` (the floor's sleeps are not calls),
+    screenshots' calls left out (`exclude`: an API name also left out)."""
+    total = sum(total for api, (_, total) in result.get("calls", {}).get(step, {}).items() if api != exclude)
+    return total - _screenshot_calls(result, step, 1)
+
+
+def active_calls_time(result: dict[str, Any], step: str) -> float:
+    """Seconds in Playwright calls during `step` outside the waits on the server: a wait is
+    polls (browser calls) and sleeps between them, and only its calls are taken off."""
+    waited = sum(result.get("waits", {}).get(step, {}).values())
+    in_wait_calls = max(0.0, waited - result.get("slept", {}).get(step, 0.0))
+    return max(0.0, calls_time(result, step, exclude="screenshot") - in_wait_calls)
+
+
+def calls_count(result: dict[str, Any], step: str) -> float:
+    """Playwright calls (round trips to the browser) during `step`, screenshots' calls left out."""
+    total = sum(v[0] for api, v in result.get("calls", {}).get(step, {}).items() if api != "screenshot")
+    return total - _screenshot_calls(result, step, 0)
 
 
 def ok(result: dict[str, Any]) -> bool:
@@ -203,12 +236,12 @@ class Bench:
             floor_s = median([runner.step_active(f, step) for _, f in good])
             shots = median([a.get("screenshots", {}).get(step, {}).get("s", 0.0) for a, _ in good])
             n_shots = median([a.get("screenshots", {}).get(step, {}).get("count", 0) for a, _ in good])
-            agent_calls = median([sum(v[0] for v in a.get("calls", {}).get(step, {}).values()) for a, _ in good])
-            floor_calls = median([sum(v[0] for v in f.get("calls", {}).get(step, {}).values()) for _, f in good])
+            agent_calls = median([calls_count(a, step) for a, _ in good])
+            floor_calls = median([calls_count(f, step) for _, f in good])
             agent_wait = median([sum(a["waits"].get(step, {}).values()) for a, _ in good])
             floor_wait = median([sum(f["waits"].get(step, {}).values()) for _, f in good])
-            agent_page = median([calls_time(a, step, exclude="screenshot") for a, _ in good])
-            floor_page = median([calls_time(f, step, exclude="screenshot") for _, f in good])
+            agent_page = median([active_calls_time(a, step) for a, _ in good])
+            floor_page = median([active_calls_time(f, step) for _, f in good])
             per_step.append({
                 "step": step, "agent_s": agent_s, "floor_s": floor_s, "overhead_s": agent_s - floor_s,
                 "agent_page_s": agent_page, "floor_page_s": floor_page,
@@ -234,7 +267,7 @@ class Bench:
             "runs": {"agent": [summary(a) for a in agents], "floor": [summary(f) for f in floors]},
         }
         say(table(["step", "agent s", "floor s", "overhead s", "ratio", "shots", "in shots s", "browser calls a/f",
-                   "in calls s a/f", "server wait s a/f"],
+                   "in calls s a/f (no waits)", "server wait s a/f"],
                   [[p["step"], p["agent_s"], p["floor_s"], p["overhead_s"],
                     f"{p['ratio']:.2f}x" if p["ratio"] else "-", int(p["screenshots"]), p["screenshots_s"],
                     f"{int(p['agent_calls'])}/{int(p['floor_calls'])}",
@@ -243,8 +276,7 @@ class Bench:
         # where the overhead goes: screenshots, more browser calls (checks, reads), everything else
         # (the agent's own Python: start-up imports, state file, log); server waits are out of both
         shots_total = sum(p["screenshots_s"] for p in per_step)
-        page_extra = sum(p["agent_page_s"] - p["floor_page_s"] for p in per_step) - sum(
-            p["agent_server_wait_s"] - p["floor_server_wait_s"] for p in per_step)
+        page_extra = sum(p["agent_page_s"] - p["floor_page_s"] for p in per_step)
         overhead = self.results["floor"]["agent_active_s"] - self.results["floor"]["floor_active_s"]
         self.results["floor"]["overhead_split"] = {
             "total_s": overhead, "screenshots_s": shots_total, "more_browser_calls_s": page_extra,
@@ -255,9 +287,193 @@ class Bench:
             f"wall {f['agent_wall_s']:.1f} s vs {f['floor_wall_s']:.1f} s -> {f['ratio_wall']:.2f}x; "
             f"CPU {f['agent_cpu_s']:.1f} s vs {f['floor_cpu_s']:.1f} s -> {f['ratio_cpu']:.2f}x")
         split = f["overhead_split"]
+        taken = {}
+        for a, _ in good:
+            for way, n in a.get("screenshots_taken_by", {}).items():
+                taken[way] = taken.get(way, 0) + n
+        f["screenshots_taken_by"] = taken
+        say(f"  screenshots taken by: {', '.join(f'{way} {n}' for way, n in sorted(taken.items())) or '-'} "
+            f"(playwright: the fallback, when the page changed under the mask)")
         say(f"  the agent's {split['total_s']:.2f} s over the floor: screenshots {split['screenshots_s']:.2f} s, "
             f"more browser calls (checks, re-reads) ~{split['more_browser_calls_s']:.2f} s, "
             f"the rest (Python start-up, state file, log, ...) ~{split['rest_s']:.2f} s")
+
+    def section_capture(self) -> None:
+        from bench import capture
+
+        rounds = 4 if self.quick else 12
+        say(f"\n## Capturing the viewport: ways side by side on fixture pages ({rounds} rounds, interleaved)")
+        self.fresh(100)
+        folder = self.run_dir("capture")
+        found = capture.measure(self.cluster, folder, rounds, runner.launch_args(), runner.context_args())
+        self.results["capture"] = found
+        for page, data in found["pages"].items():
+            say(f"  {page} page (the next browser call alone: {data['next_call_ms']:.1f} ms)")
+            say(table(["way", "ms per shot", "min ms", "CPU ms", "KB", "PSNR dB", "text edges dB", "note"],
+                      [[w["way"], w["ms"], w["ms_min"], w["cpu_ms"], w["kb"], _db(w["psnr_db"]), _db(w["edge_psnr_db"]),
+                        w["note"]]
+                       for w in data["ways"]]))
+        mask = found["mask_check"]
+        say(f"  mask check (two typed secrets, shown in clear, masked shots identical): "
+            + ", ".join(f"{way} {'yes' if held else 'NO'}" for way, held in mask.items()))
+        say(f"  load average during the section: {found['load_average']}; pictures to look at: {folder / 'look'}")
+
+    def network_run(self, who: str, label: str, follows: int, *args: str, confirm: bool = True,
+                    reseed: bool = True, run_dir: Path | None = None) -> dict[str, Any]:
+        """One run of the agent or the floor with the servers' latency on; the servers' count of
+        its requests under "network" and "by_step"."""
+        from bench import network
+
+        cluster = self.fresh(follows, network.LATENCY) if reseed else self.cluster
+        network.clear(cluster)
+        folder = run_dir or self.run_dir(f"{who}-net-{label}")
+        if who == "floor":
+            run = runner.run_floor(cluster, folder)
+        else:
+            run = runner.run_agent(cluster, folder, *self.common_args, *args, confirm=confirm)
+        counted = network.read(cluster)
+        folder.parent.joinpath(f"{folder.name}.requests.json").write_text(json.dumps(counted, indent=1))
+        run["network"] = network.totals(counted)
+        run["by_step"] = network.by_step(counted, run.get("step_marks", []))
+        if not ok(run) and confirm:
+            say(f"  ! {who} run {label} exited {run['code']}: {run['output_tail'][-600:]}")
+        return run
+
+    def section_network(self) -> None:
+        from bench import network
+
+        follows = 200 if self.quick else 1000
+        pairs = 1 if self.quick else 2
+        lat = network.LATENCY
+        say(f"\n## Over a network: {lat['latency_seconds'] * 1000:.0f} ms per request, "
+            f"{lat['write_latency_seconds'] * 1000:.0f} ms per form submission, added by the servers; "
+            f"{follows} follows ({pairs} pair(s), interleaved)")
+        agents, floors = [], []
+        for index in range(pairs):
+            for who in (("floor", "agent") if index % 2 == 0 else ("agent", "floor")):
+                run = self.network_run(who, f"{follows}-{index}", follows)
+                (floors if who == "floor" else agents).append(run)
+                n = run["network"]
+                say(f"  {who:5} run {index + 1}: {run['wall_s']:.1f} s wall, {run['cpu_s']:.1f} s CPU, "
+                    f"{n['total']} requests, sign-in posts {n['sign_in_posts']} (exit {run['code']}, "
+                    f"load {load_average()[0]})")
+        good = [(a, f) for a, f in zip(agents, floors) if ok(a) and ok(f)]
+        result: dict[str, Any] = {"latency": lat, "follows": follows, "pairs": len(good),
+                                  "runs": {"agent": [self.network_summary(a) for a in agents],
+                                           "floor": [self.network_summary(f) for f in floors]}}
+        self.results["network"] = result
+        if not good:
+            say("  no pair where both the agent and the floor completed: no ratio")
+            return
+        agent_requests = median([a["network"]["total"] for a, _ in good])
+        floor_requests = median([f["network"]["total"] for _, f in good])
+        result.update({
+            "ratio_wall": median([a["wall_s"] / f["wall_s"] for a, f in good]),
+            "ratio_cpu": median([a["cpu_s"] / f["cpu_s"] for a, f in good]),
+            "agent_wall_s": median([a["wall_s"] for a, _ in good]),
+            "floor_wall_s": median([f["wall_s"] for _, f in good]),
+            "agent_server_wait_s": median([a["server_wait_s"] for a, _ in good]),
+            "floor_server_wait_s": median([f["server_wait_s"] for _, f in good]),
+            "requests": {"agent": agent_requests, "floor": floor_requests,
+                         "ratio": agent_requests / floor_requests if floor_requests else None,
+                         "agent_by_kind": good[0][0]["network"]["by_kind"],
+                         "floor_by_kind": good[0][1]["network"]["by_kind"],
+                         "agent_by_server": good[0][0]["network"]["by_server"],
+                         "floor_by_server": good[0][1]["network"]["by_server"]},
+            "sign_ins": {"agent": good[0][0]["network"]["sign_ins"], "floor": good[0][1]["network"]["sign_ins"],
+                         "agent_posts": good[0][0]["network"]["sign_in_posts"],
+                         "floor_posts": good[0][1]["network"]["sign_in_posts"]},
+        })
+        say(f"  wall: agent {result['agent_wall_s']:.1f} s, floor {result['floor_wall_s']:.1f} s -> "
+            f"{result['ratio_wall']:.2f}x (server waits {result['agent_server_wait_s']:.1f} s / "
+            f"{result['floor_server_wait_s']:.1f} s); CPU {result['ratio_cpu']:.2f}x")
+        req = result["requests"]
+        rows = [[kind, req["agent_by_kind"][kind], req["floor_by_kind"][kind],
+                 f"{req['agent_by_kind'][kind] / req['floor_by_kind'][kind]:.2f}x" if req["floor_by_kind"][kind] else "-"]
+                for kind in network.KINDS]
+        for server in network.SERVERS:
+            a, f = req["agent_by_server"][server]["total"], req["floor_by_server"][server]["total"]
+            rows.append([f"{server}.test (all kinds)", a, f, f"{a / f:.2f}x" if f else "-"])
+        rows.append(["total (both servers)", f"{agent_requests:g}", f"{floor_requests:g}", f"{req['ratio']:.2f}x"])
+        say(table(["requests (counted by the servers)", "agent", "floor", "agent/floor"], rows))
+        signs = result["sign_ins"]
+        say(f"  sign-ins (POST /auth/sign_in answered with a redirect): agent {signs['agent']}, floor {signs['floor']}; "
+            f"POSTs to /auth/sign_in (each throttled, 25 per 5 min per IP): agent {signs['agent_posts']}, "
+            f"floor {signs['floor_posts']}")
+        self.network_resumed(follows)
+        per_step = network.compare(good[0][0]["by_step"], good[0][1]["by_step"], STEPS)
+        for row in per_step:
+            row["agent_s"] = median([a["steps"].get(row["step"], 0.0) for a, _ in good])
+            row["floor_s"] = median([f["steps"].get(row["step"], 0.0) for _, f in good])
+        result["per_step"] = per_step
+        say(table(["step", "time s a/f", "requests a/f", "documents a/f", "form posts a/f", "API a/f", "downloads a/f",
+                   "static a/f"],
+                  [[row["step"], f"{row['agent_s']:.2f}/{row['floor_s']:.2f}", f"{row['agent']}/{row['floor']}",
+                    *(f"{row['agent_by_kind'][k]}/{row['floor_by_kind'][k]}" for k in network.KINDS)]
+                   for row in per_step]))
+        for row in per_step:
+            if row["extra"]:
+                say(f"  {row['step']}: the agent's extra requests: {', '.join(row['extra'])}")
+            if row["fewer"]:
+                say(f"  {row['step']}: the floor's requests the agent does not make: {', '.join(row['fewer'])}")
+
+    def network_resumed(self, follows: int) -> None:
+        """A run stopped at the pause before the move, then resumed with the confirmation: how
+        often each half signs in (a resumed run could reuse the session)."""
+        folder = self.run_dir("agent-net-resumed")
+        first = self.network_run("agent", "first-half", follows, confirm=False, run_dir=folder)
+        second = self.network_run("agent", "resumed", follows, reseed=False, run_dir=folder)
+        self.results["network"]["resumed"] = {
+            "first": {"code": first["code"], "sign_ins": first["network"]["sign_ins"],
+                      "sign_in_posts": first["network"]["sign_in_posts"], "requests": first["network"]["total"],
+                      "wall_s": first["wall_s"]},
+            "second": {"code": second["code"], "sign_ins": second["network"]["sign_ins"],
+                       "sign_in_posts": second["network"]["sign_in_posts"], "requests": second["network"]["total"],
+                       "wall_s": second["wall_s"], "migrated": runner.check_migrated(self.cluster)["moved_to"] is not None},
+        }
+        r = self.results["network"]["resumed"]
+        say(f"  resumed: stopped at the pause (exit {r['first']['code']}) after sign-ins {r['first']['sign_ins']}; "
+            f"the resumed run (exit {r['second']['code']}, moved: {r['second']['migrated']}) signed in "
+            f"{r['second']['sign_ins']} (POSTs {r['second']['sign_in_posts']}), {r['second']['requests']} requests")
+
+    @staticmethod
+    def network_summary(run: dict[str, Any]) -> dict[str, Any]:
+        return {"code": run["code"], "wall_s": run["wall_s"], "cpu_s": run["cpu_s"],
+                "server_wait_s": run["server_wait_s"], "network": run["network"],
+                "requests_by_step": {step: len(items) for step, items in run["by_step"].items()}}
+
+    def section_checkui(self) -> None:
+        """`mastomove check-ui` as an admin's CI runs it (not --destructive), against the local
+        servers: wall time, CPU, and each check's time from its JUnit XML."""
+        import xml.etree.ElementTree as ET
+
+        say("\n## check-ui's own time (the shipped UI checks against the local servers)")
+        cluster = self.fresh(100)
+        folder = self.run_dir("checkui")
+        env = world.agent_env(cluster, folder / "unused")
+        for name in ("MASTOMOVE_NEW_EMAIL", "MASTOMOVE_NEW_PASSWORD", "MASTOMOVE_RUN_DIR"):
+            env.pop(name, None)  # without --destructive the suite signs in as the account under test only
+        command = [sys.executable, "-m", "mastomove.agent.cli", "check-ui", "--output", str(folder)]
+        code, output, wall, cpu, monitor = runner.execute(command, env, timeout=600)
+        cases = []
+        junit = folder / "junit.xml"
+        if junit.is_file():
+            for case in ET.parse(junit).getroot().iter("testcase"):
+                outcome = next((kind for kind in ("failure", "error", "skipped") if case.find(kind) is not None), "passed")
+                cases.append({"name": case.get("name"), "s": float(case.get("time") or 0), "outcome": outcome})
+        cases.sort(key=lambda c: -c["s"])
+        self.results["checkui"] = {"code": code, "wall_s": wall, "cpu_s": cpu, "checks": len(cases),
+                                   "passed": sum(1 for c in cases if c["outcome"] == "passed"),
+                                   "in_checks_s": sum(c["s"] for c in cases), "slowest": cases[:8],
+                                   "browser_peak_mb": monitor.stats.as_dict().get("browser_peak_mb"),
+                                   "load_average": load_average(),
+                                   "output_tail": output[-1500:] if code else ""}
+        c = self.results["checkui"]
+        say(f"  {c['wall_s']:.1f} s wall ({c['cpu_s']:.1f} s CPU), exit {code}: {c['passed']}/{c['checks']} checks passed, "
+            f"{c['in_checks_s']:.1f} s inside the checks (load {c['load_average'][0]})")
+        say(table(["slowest checks", "s", "outcome"], [[x["name"], x["s"], x["outcome"]] for x in cases[:8]]))
+        if code:
+            say("    " + output[-800:].replace("\n", "\n    "))
 
     def section_scaling(self) -> None:
         sizes = self.args.sizes or ([100, 1000] if self.quick else [100, 1000, 10000])
@@ -519,6 +735,44 @@ class Bench:
                 f"{f['ratio_active']:.2f}x ({f['agent_active_s']:.1f} s vs {f['floor_active_s']:.1f} s without server "
                 f"waits, median of {f['pairs']} pair(s)); CPU {f['ratio_cpu']:.2f}x",
                 f["ratio_active"] <= 1.25, f"worst step: {worst['step']} +{worst['overhead_s']:.2f} s")
+        if r.get("capture", {}).get("pages"):
+            cap = r["capture"]
+            # the settled pages (a page loaded anew before each shot is too noisy to judge by)
+            settled = {page: data for page, data in cap["pages"].items() if "just loaded" not in page}
+            chosen = {page: next(w for w in data["ways"] if "chosen" in w["way"]) for page, data in settled.items()}
+            before = {page: next(w for w in data["ways"] if "before" in w["way"]) for page, data in settled.items()}
+            mask = cap["mask_check"]
+            add("screenshots: fast, lossless, secrets masked",
+                "; ".join(f"{page}: {chosen[page]['ms']:.0f} ms (was {before[page]['ms']:.0f}), CPU {chosen[page]['cpu_ms']:.0f} ms "
+                          f"(was {before[page]['cpu_ms']:.0f})" for page in chosen),
+                bool(mask.get("unmasked pictures differ")) and all(v for k, v in mask.items() if "chosen" in k)
+                and all(c["ms"] <= before[p]["ms"] for p, c in chosen.items()),
+                "mask check: " + ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in mask.items() if "chosen" in k or "later" in k))
+        n = r.get("network", {})
+        if n.get("pairs"):
+            lat = n["latency"]
+            add(f"over a network ({lat['latency_seconds'] * 1000:.0f}/{lat['write_latency_seconds'] * 1000:.0f} ms): "
+                "agent within 1.25x of the floor",
+                f"{n['ratio_wall']:.2f}x ({n['agent_wall_s']:.1f} s vs {n['floor_wall_s']:.1f} s wall); CPU {n['ratio_cpu']:.2f}x",
+                n["ratio_wall"] <= 1.25)
+            add("requests: agent within 1.3x of the floor (both servers, counted by them)",
+                f"{n['requests']['agent']:g} vs {n['requests']['floor']:g} -> {n['requests']['ratio']:.2f}x",
+                n["requests"]["ratio"] <= 1.3,
+                "extra: " + "; ".join(f"{row['step']} {len(row['extra'])}" for row in n.get("per_step", []) if row["extra"]))
+            resumed = n.get("resumed", {})
+            agent_signs = n["sign_ins"]["agent"]
+            resumed_signs = resumed.get("second", {}).get("sign_ins", {})
+            add("one sign-in per account per run; a resumed run reuses the session",
+                f"sign-ins per server: run {agent_signs}, resumed run {resumed_signs or '?'}; POSTs to /auth/sign_in: "
+                f"agent {n['sign_ins']['agent_posts']}, floor {n['sign_ins']['floor_posts']}",
+                all(v == 1 for v in agent_signs.values()) and n["sign_ins"]["agent_posts"] == n["sign_ins"]["floor_posts"]
+                and bool(resumed_signs) and all(v == 0 for v in resumed_signs.values()),
+                "a resumed run is a new browser: it signs in again unless a session was saved (`mastomove login`)")
+        if "wall_s" in r.get("checkui", {}):
+            c = r["checkui"]
+            add("`mastomove check-ui` under a minute on the local servers",
+                f"{c['wall_s']:.1f} s wall, {c['cpu_s']:.1f} s CPU, {c['passed']}/{c['checks']} passed (load {c['load_average'][0]})",
+                c["wall_s"] < 60 and c["code"] == 0)
         if "scaling" in r and r["scaling"]["growth"]:
             last = r["scaling"]["growth"][-1]
             add("wall time grows no faster than linearly",
@@ -560,13 +814,13 @@ class Bench:
         batch = r.get("batch", {})
         if batch.get("mode") == "command":
             levels = batch["levels"]
-            add("`mastomove batch`: Chromium launched once, one context per account",
+            add("`mastomove batch`: one browser per account, one context per account and server",
                 "; ".join(f"parallel {row['concurrency']}: {row['browser_launches']} launch(es), {row['contexts']} "
                           f"contexts for {row['accounts']} accounts" for row in levels),
-                all(row["browser_launches"] == (1 if row["concurrency"] > 1 else row["accounts"])
-                    and row["contexts"] == 2 * row["accounts"] for row in levels),
-                "two contexts per account (its old and its new server); --parallel 1 runs the accounts one "
-                "after the other, each with a browser of its own (no DevTools port open), by design")
+                all(row["browser_launches"] == row["accounts"] and row["contexts"] == 2 * row["accounts"]
+                    for row in levels),
+                "each account runs in its own thread with a browser of its own, launched over a pipe (no DevTools "
+                "port open: agent/batch.py), two contexts each (its old and its new server)")
         return found
 
     def run(self) -> None:
@@ -603,6 +857,12 @@ class Bench:
         out = Path(self.args.out)
         out.write_text(json.dumps(self.results, indent=1, default=str) + "\n", encoding="utf-8")
         say(f"\nWritten {out} ({self.results['seconds']:.0f} s).")
+
+
+def _db(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return "identical" if value == float("inf") else f"{value:.1f}"
 
 
 def timed_first_output(command: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:

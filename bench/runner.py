@@ -59,12 +59,27 @@ def _sleeps_summary(sleeps: list[dict[str, Any]]) -> dict[str, Any]:
             for site, values in by_site.items()}
 
 
-def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor: bool = True,
+def _slept_by_step(sleeps: list[dict[str, Any]], marks: list[list[Any]]) -> dict[str, float]:
+    """Seconds in time.sleep by step: each sleep under the last step mark before it."""
+    import bisect
+
+    times = [mark[0] for mark in marks]
+    slept: dict[str, float] = {}
+    for sleep in sleeps:
+        at = bisect.bisect_right(times, sleep.get("t", 0)) - 1
+        step = marks[at][1] if at >= 0 else "startup"
+        slept[step] = slept.get(step, 0.0) + sleep["s"]
+    return slept
+
+
+def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor: bool = True, confirm: bool = True,
               **env: str) -> dict[str, Any]:
-    """`mastomove migrate --confirm-move NEW` (plus `args`) in its own process; measured."""
+    """`mastomove migrate --confirm-move NEW` (plus `args`) in its own process; measured. Without
+    `confirm` the run stops at the pause before the move (nobody at the terminal to type it)."""
     counts_file = run_dir.parent / f"{run_dir.name}.counts.json"
     new = cluster.credentials["new"]
-    command = [sys.executable, "-m", "bench.probe", str(counts_file), "migrate", "--confirm-move", new.acct, *args]
+    confirmation = ["--confirm-move", new.acct] if confirm else []
+    command = [sys.executable, "-m", "bench.probe", str(counts_file), "migrate", *confirmation, *args]
     started_wall = time.time()
     code, output, wall, cpu, monitor = execute(command, agent_env(cluster, run_dir, **env), timeout, monitor)
     ended_wall = started_wall + wall
@@ -77,17 +92,20 @@ def run_agent(cluster, run_dir: Path, *args: str, timeout: float = 900, monitor:
     return {
         **_timed("agent", code, output, wall, cpu, steps, analysed["waits"]),
         "screenshots": analysed["screenshots"],
+        "screenshots_taken_by": analysed["screenshots_taken_by"],
         "warnings": analysed["outcome_events"],
         "memory": monitor.stats.as_dict(),
         "run_folder": folder_size(run_dir) if run_dir.is_dir() else {},
         "playwright": {k: counts.get(k) for k in ("driver_starts", "browser_launches", "contexts", "pages")},
         "calls": counts.get("calls", {}),
         "call_sites": counts.get("call_sites", {}),
+        "step_marks": counts.get("step_marks", []),
         "first_output_s": _first_output(run_dir, started_wall),
         "confirmed_at": {e.get("list"): e["_t"] for e in logtimes.events(run_dir) if e.get("event") == "imports.confirmed"},
         "import_waits": [{**w, "sleeps": [x["s"] for x in counts.get("sleeps", []) if w["start"] <= x.get("t", 0) <= w["end"]]}
                          for w in analysed["import_waits"]],
         "sleeps": _sleeps_summary(counts.get("sleeps", [])),
+        "slept": _slept_by_step(counts.get("sleeps", []), counts.get("step_marks", [])),
         "wait_for_timeouts": counts.get("timeouts", []),
     }
 
@@ -116,6 +134,13 @@ def launch_args() -> dict[str, Any]:
 
         _LAUNCH.update(BrowserConfig.load().launch_args())
     return dict(_LAUNCH)
+
+
+def context_args() -> dict[str, Any]:
+    """The agent's browser context arguments (viewport, locale, downloads)."""
+    from mastomove.agent.browser import BrowserConfig
+
+    return BrowserConfig.load().context_args()
 
 
 def floor_params(cluster, work_dir: Path) -> dict[str, Any]:
@@ -158,6 +183,8 @@ def run_floor(cluster, work_dir: Path, timeout: float = 900) -> dict[str, Any]:
         **_timed("floor", code, output, wall, cpu, steps, waits),
         "moved": data.get("moved"),
         "calls": data.get("calls", {}),
+        "step_marks": data.get("step_marks", []),
+        "slept": dict(data.get("slept", {})),
         "memory": monitor.stats.as_dict(),
     }
 

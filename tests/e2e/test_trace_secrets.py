@@ -58,11 +58,17 @@ def test_the_trace_holds_no_password_nor_otp_secret(migrated):
     assert any(name.startswith("chunk-") for name in names), names
 
 
-def test_typed_secrets_are_drawn_as_discs_for_the_video(page):
+@pytest.mark.parametrize("policy", [None, "default-src 'none'; style-src 'self'; script-src 'self'"],
+                         ids=["no CSP", "Mastodon's CSP (no injected styles)"])
+def test_typed_secrets_are_drawn_as_discs_for_the_video(page, policy):
     """A video records the screen as is: while secrets are typed, password and one-time-code fields
-    show discs (Chromium's text security), which a screenshot of the field shows too."""
-    page.set_content('<input id="otp" name="user[otp_attempt]" autocomplete="one-time-code">'
-                     '<input id="plain" name="user[email]">')
+    show discs (Chromium's text security), which a screenshot of the field shows too; also under
+    Mastodon's Content-Security-Policy, which refuses a <style> element put in by a script."""
+    body = ('<input id="otp" name="user[otp_attempt]" autocomplete="one-time-code">'
+            '<input id="plain" name="user[email]">')
+    headers = {"content-type": "text/html", **({"content-security-policy": policy} if policy else {})}
+    page.route("http://form.test/", lambda route: route.fulfill(status=200, headers=headers, body=body))
+    page.goto("http://form.test/")
     shown_before = page.locator("#otp").evaluate("e => getComputedStyle(e).webkitTextSecurity")
     hide_typed_secrets(page)
     page.fill("#otp", "123456")

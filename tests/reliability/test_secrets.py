@@ -5,6 +5,8 @@
 - A traced browser with two accounts pauses its trace around each account's secrets (the traced
   migration of test_faults, with two-factor sign-in and a second sign-in after an expired session,
   is scanned by the autouse check like every run).
+- A secret typed into a password or one-time-code field (also one shown in clear) is never legible
+  in a screenshot: the masked pictures of two different secrets are identical, pixel for pixel.
 - Saved sessions are owner-only.
 - The scanner itself finds what it looks for (in logs, zipped traces, PNG metadata, terminal
   output) and flags loose permissions, so a clean scan means something.
@@ -109,6 +111,65 @@ def test_a_traced_context_pauses_around_every_accounts_secrets(browser, tmp_path
     assert {"old.zip", "new.zip"} <= {t.name for t in traces}, traces
     recorded = b"".join(zipfile.ZipFile(t).read(n) for t in traces for n in zipfile.ZipFile(t).namelist())
     assert b"marker-old" in recorded and b"marker-new" in recorded
+
+
+# Secret fields of every kind the masks know, and one the page's own mask names (an e-mail).
+SECRET_FIELDS_FORM = """<!doctype html><html><body style="font: 18px sans-serif; margin: 40px">
+<form>
+  <p><input name="q" size="30"> a field typed into, not secret</p>
+  <p><input name="email" size="30"> masked by the page object</p>
+  <p><input type="password" name="user[password]" size="30"> a password field</p>
+  <p><input type="text" name="user[password]" size="30"> a password shown in clear ("show password")</p>
+  <p><input type="text" name="account_migration[current_password]" size="30"> the same, by name only</p>
+  <p><input type="text" name="user[otp_attempt]" autocomplete="one-time-code" size="30"> a one-time code</p>
+</form></body></html>"""
+
+
+# What Mastodon sends: no inline styles or scripts but its own (an injected <style> is refused).
+STRICT_CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:"
+
+
+@pytest.mark.parametrize("policy, mask_kind", [(None, "css"), (STRICT_CSP, "css"), (None, "locators")],
+                         ids=["no CSP", "a strict Content-Security-Policy", "a mask that is no plain CSS"])
+def test_a_typed_secret_is_never_legible_in_a_screenshot(browser, tmp_path, policy, mask_kind):
+    """The agent's screenshots (Chromium's own capture with the mask put in for the shot) of a
+    form with each kind of secret field, once with one secret typed in, once with another of the
+    same length: the pictures are identical, so nothing of either secret is in them. Without the
+    mask the same two pictures differ (the comparison can fail). Also under a server's strict
+    Content-Security-Policy, and with a page mask given as a locator that is not plain CSS (the
+    elements are then found through Playwright's locators)."""
+    from mastomove.agent.evidence import Evidence
+
+    evidence = Evidence(tmp_path / "run")
+    page = browser.new_page(viewport={"width": 900, "height": 600})
+    headers = {"content-type": "text/html", **({"content-security-policy": policy} if policy else {})}
+    page.route("http://form.test/", lambda route: route.fulfill(status=200, headers=headers, body=SECRET_FIELDS_FORM))
+    page.goto("http://form.test/")
+    page.fill("input[name=q]", "visible text")
+    page.fill("input[name=email]", "alice@old.test")
+    raw = page.context.new_cdp_session(page)
+    masked, unmasked = [], []
+    secrets = ["hunter2-correct-horse", "WWWWWWWWWWWWWWWWWWWWW"]
+    for secret in secrets:
+        for field in page.locator("input[name*='password'], input[name*='otp']").all():
+            field.fill(secret)  # no secret_entry: the screenshot's own mask must hold on its own
+        page.evaluate("() => { document.activeElement.blur(); "
+                      "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))); }")
+        unmasked.append(raw.send("Page.captureScreenshot", {"format": "png"})["data"])
+        email = page.locator("input[name=email]") if mask_kind == "css" else page.get_by_role("textbox").nth(1)
+        shot = evidence.screenshot(page, "form", mask=[email])
+        masked.append(shot.read_bytes())
+    page.fill("input[name=email]", "zzzzz@zzz.test")  # the page's own mask hides it as well
+    page.evaluate("() => { document.activeElement.blur(); "
+                  "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))); }")
+    masked.append(evidence.screenshot(page, "form", mask=[email]).read_bytes())
+    evidence.close()
+    assert unmasked[0] != unmasked[1], "the secrets do not show even unmasked: this test proves nothing"
+    assert masked[0] == masked[1] == masked[2], "a typed secret (or the masked e-mail) changed the screenshot"
+    assert evidence.camera.fallbacks == 0, "Chromium's capture was not used"
+    assert evidence.camera.masked_by[mask_kind] == 3, evidence.camera.masked_by
+    assert len(list((tmp_path / "run" / "screenshots").glob("00[123]-*.png"))) == 3
+    assert not leaks(tmp_path / "run", "", passwords=secrets)
 
 
 def test_saved_sessions_are_owner_only(browser_config, tmp_path):
