@@ -122,6 +122,9 @@ class MastodonPage:
     def on(self, path: str) -> bool:
         return self.path.rstrip("/") == path.rstrip("/")
 
+    def on_own_origin(self) -> bool:
+        return same_origin(self.page.url, self.account.origin)
+
     def has(self, selector: str) -> bool:
         return self.page.locator(selector).count() > 0
 
