@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from mastomove.flows.csv_formats import EXPORT_KINDS, ListKind
 from mastomove.flows.messages import parse_count
+from mastomove.agent.errors import PageChanged
 from mastomove.flows.pages.base import MastodonPage
 
 if TYPE_CHECKING:
@@ -94,8 +95,18 @@ class ExportPage(MastodonPage):
         rows.sort(key=lambda r: r.created_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc), reverse=True)
         return rows
 
+    def _archive_link(self, row: ArchiveRow) -> "Locator":
+        return self.page.locator(f"{self.ARCHIVE_ROWS} {self.ARCHIVE_DOWNLOAD}[href='{row.download_href}']")
+
+    def has_archive_link(self, row: ArchiveRow) -> bool:
+        return self._archive_link(row).count() > 0
+
     def download_archive(self, row: ArchiveRow, destination: Path) -> Path:
-        link = self.page.locator(f"{self.ARCHIVE_ROWS} {self.ARCHIVE_DOWNLOAD}[href='{row.download_href}']")
+        """Follow the row's download link: /backups/:id/download redirects to the storage (a signed
+        URL on another host, or /system/backups/... on the media host), which the browser follows."""
+        link = self._archive_link(row)
+        if link.count() == 0:
+            raise PageChanged(f"The export page no longer lists the archive {row.id} with a download link")
         return self.download(link.first, destination, timeout=10 * 60_000)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import tenacity
 
+from mastomove.agent.errors import Transient
 from mastomove.agent.steps import SAVED, Role, StepContext
 from mastomove.flows.pages.export import ArchiveRow, ExportPage
 from mastomove.flows.pages.public import PublicSide
@@ -114,6 +115,22 @@ def readable_page(title: str, account: str, rows: list[dict[str, Any]], complete
             "article{border-bottom:1px solid #ddd;padding:10px 0}blockquote{margin:6px 0 6px 12px;white-space:normal}"
             f".who{{margin:2px 0;color:#444}}</style></head><body><h1>{esc(title)}</h1><p>{esc(account)} · "
             f"{len(rows)} item(s), saved {esc(_when(dt.datetime.now(dt.timezone.utc)))}</p>{note}{items}</body></html>")
+
+
+class DamagedDownload(Transient):
+    """A downloaded file is not what it should be (cut off, or an error page)."""
+
+
+def zip_problem(path: Path) -> str | None:
+    """Why `path` is not a whole zip file, or None when it is one (every member's CRC checked)."""
+    if not zipfile.is_zipfile(path):
+        return "not a zip file"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        return str(error) or type(error).__name__
+    return f"{bad} is damaged" if bad else None
 
 
 # --- the step --------------------------------------------------------------------------------------
@@ -253,12 +270,7 @@ class BackupStep:
             return result
         target = ctx.evidence.path(FOLDER, f"archive-{newest.created_at:%Y%m%d-%H%M%S}.zip" if newest.created_at
                                    else "archive.zip")
-        attempt(ctx, lambda: page.download_archive(newest, target))
-        os.chmod(target, 0o600)
-        entries = None
-        if zipfile.is_zipfile(target):
-            with zipfile.ZipFile(target) as archive:
-                entries = len(archive.namelist())
+        entries = attempt(ctx, lambda: self._download_archive(ctx, page, newest, target))
         size = target.stat().st_size
         result.update({"file": str(target.resolve().relative_to(_root(ctx).resolve())), "bytes": size,
                        "entries": entries, "state": "downloaded" if fresh else "cooldown"})
@@ -272,6 +284,22 @@ class BackupStep:
         ctx.evidence.log.info("backup.archive_downloaded", bytes=size, entries=entries, fresh=fresh,
                               next_allowed_at=next_allowed)
         return result
+
+    def _download_archive(self, ctx: StepContext, page: ExportPage, row: ArchiveRow, target: Path) -> int:
+        """Download the archive (the server redirects to its storage, often another host, with a
+        link that expires: each try follows the page's link afresh) and check it is a whole zip.
+        The number of files in it."""
+        if not page.on(page.PATH) or not page.has_archive_link(row):
+            page.open()
+        page.download_archive(row, target)
+        os.chmod(target, 0o600)
+        problem = zip_problem(target)
+        if problem:
+            ctx.evidence.log.warning("backup.archive_damaged", problem=problem, bytes=target.stat().st_size)
+            raise DamagedDownload(f"The archive downloaded from the old server is not a whole zip file ({problem})",
+                                  hint="it is downloaded again")
+        with zipfile.ZipFile(target) as archive:
+            return len(archive.namelist())
 
     def _wait_until_compiled(self, ctx: StepContext, page: ExportPage, row: ArchiveRow) -> ArchiveRow | None:
         old = ctx.accounts[Role.OLD]
