@@ -1,7 +1,8 @@
 """Export, /settings/export (app/views/settings/exports/show.html.haml).
 
-One table row per list: a label, a count, and a "CSV" link to /settings/exports/<name>.csv. Rows
-are found by the link's href, never by the (translated) label. Older servers lack some rows."""
+One table row per list: a label, a count, and a "CSV" link to /settings/exports/<name>.csv (from
+4.6 also "Filters", a "JSON" link to /settings/exports/custom_filters.json). Rows are found by the
+link's href, never by the (translated) label. Older servers lack some rows."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mastomove.flows.csv_formats import EXPORT_KINDS, ListKind
+from mastomove.flows.csv_formats import CARRIED_KINDS, ListKind
 from mastomove.flows.messages import parse_count
 from mastomove.agent.errors import PageChanged
 from mastomove.flows.pages.base import MastodonPage
@@ -51,7 +52,7 @@ class ExportPage(MastodonPage):
         return self.has(self.CSV_LINK.format(path=kind.export_path))
 
     def available(self) -> list[ListKind]:
-        return [kind for kind in EXPORT_KINDS if self.offers(kind)]
+        return [kind for kind in CARRIED_KINDS if self.offers(kind)]
 
     def count(self, kind: ListKind) -> int | None:
         """The number the page shows next to the list's link (the row's first data cell)."""
