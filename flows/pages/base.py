@@ -32,7 +32,9 @@ ACCOUNT_SETTINGS_PATH = "/auth/edit"
 # Mastodon's re-rendered forms; the 422 security-token page has none of these.
 FORM_FEEDBACK = "form input[name='authenticity_token'], .flash-message, .field_with_errors"
 FIELD_ERROR = ".field_with_errors span.error"
-ERROR_SUMMARY = "#error_explanation"
+# The box above a refused form (shared/_error_messages): `#error_explanation` up to 4.2, a bare
+# `.flash-message.alert` inside the form since #27536 (4.3).
+ERROR_SUMMARY = "#error_explanation, form .flash-message.alert"
 LINK_TO = "a[href='{path}'], a[href='{url}']"
 FORM_FIELDS = "form input:not([type='hidden']), form select, form textarea"
 
