@@ -38,6 +38,16 @@ def left_to_person(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                          "what": "Filters were not carried: the new server is older than Mastodon 4.6",
                          "how": "recreate them in the new account's preferences (Filters); they are listed in "
                                 "exports/custom_filters.json"})
+        elif entry.get("skipped") == "unsupported" and name == "lists" and (results.get("lists") or {}).get("recreated"):
+            for title, outcome in results["lists"]["recreated"].items():
+                if outcome.get("not_added"):
+                    missing = list(outcome["not_added"])
+                    todo.append({"kind": "list_members_missing", "list": name, "accounts": missing,
+                                 "count": len(missing),
+                                 "what": f"{len(missing)} member(s) of the list \"{title}\" could not be added (the new "
+                                         f"account does not follow them): {_shown(missing)}",
+                                 "how": "follow them from the new account (or wait until they approve its follow "
+                                        "request), then add them to the list in the web app (Lists)"})
         elif entry.get("skipped") == "unsupported":
             todo.append({"kind": "not_importable", "list": name,
                          "what": f"The new server cannot import {name.replace('_', ' ')} (Mastodon 4.1 or older)",
