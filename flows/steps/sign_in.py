@@ -71,8 +71,8 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
         # The account's own page, or the sign-in went to another site (which is no session of ours).
         settings.ensure_origin()
         _check_identity(settings, account)
-        check_usable(ctx, role)
         screenshot(ctx, settings, f"{role}-session-reused")
+        check_usable(ctx, role)
         log.info("sign_in.reused_session", url=settings.page.url)
         return {"reused_session": True, "two_factor": False}
 
@@ -153,8 +153,8 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
         raise SignInRejected(f"The {role} server accepted the sign-in but did not keep the session",
                              hint="cookies may be blocked for this server")
     _check_identity(settings, account)
-    check_usable(ctx, role)
     screenshot(ctx, settings, f"{role}-signed-in")
+    check_usable(ctx, role)
     log.info("sign_in.done", two_factor=two_factor)
     return {"reused_session": False, "two_factor": two_factor}
 
