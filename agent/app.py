@@ -280,11 +280,11 @@ def tell_outcome(person: ConsolePerson, run: Run, outcome: str, message: str | N
 
 
 def run_demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: int,
-             serve_only: bool) -> int:
+             serve_only: bool, old_version: str | None = None, new_version: str | None = None) -> int:
     from mastomove.agent.demo import demo
 
     return demo(headed=headed, slow_mo=slow_mo, version=version, locale=locale, follows=follows,
-                serve_only=serve_only)
+                serve_only=serve_only, old_version=old_version, new_version=new_version)
 
 
 def run_report(run_dir: Path, *, open_in_browser: bool = False, person: ConsolePerson | None = None) -> int:

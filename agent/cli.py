@@ -102,7 +102,9 @@ def plan(
 @app.command()
 def demo(
     headed: Headed = False, slow_mo: SlowMo = None,
-    version: Annotated[str, typer.Option(help="Mastodon version the local servers imitate (4.1, 4.2, 4.3).")] = "4.3",
+    version: Annotated[str, typer.Option(help="Mastodon version the local servers imitate (4.1 to 4.7).")] = "4.7",
+    old_version: Annotated[Optional[str], typer.Option(help="Version of the old server only (default: --version).")] = None,
+    new_version: Annotated[Optional[str], typer.Option(help="Version of the new server only (default: --version).")] = None,
     locale: Annotated[str, typer.Option(help="UI language of the local servers (en, de, fr).")] = "en",
     follows: Annotated[int, typer.Option(help="How many accounts the old account follows.")] = 300,
     serve_only: Annotated[bool, typer.Option("--serve-only", help="Only start the servers and print how to sign in.")] = False,
@@ -113,7 +115,8 @@ def demo(
     from mastomove.agent.app import run_demo
 
     raise typer.Exit(run_demo(headed=headed, slow_mo=slow_mo or 0, version=version, locale=locale,
-                              follows=follows, serve_only=serve_only))
+                              follows=follows, serve_only=serve_only, old_version=old_version,
+                              new_version=new_version))
 
 
 @app.command()

@@ -13,12 +13,18 @@ from mastomove.agent.person import ConsolePerson
 from mastomove.agent.settings import Settings
 
 
-def demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: int, serve_only: bool) -> int:
+def demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: int, serve_only: bool,
+         old_version: str | None = None, new_version: str | None = None) -> int:
     from mastomove.fixtures.cluster import Cluster
 
     person = ConsolePerson()
-    person.say(f"Starting local Mastodon {version} servers ({locale})…")
-    cluster = Cluster.start(port=0, config={"version": version, "locale": locale}, seed={"follows": follows})
+    config: dict[str, Any] = {"version": version, "locale": locale}
+    for role, chosen in (("old", old_version), ("new", new_version)):
+        if chosen:
+            config[role] = {"version": chosen}
+    shown = version if not (old_version or new_version) else f"{old_version or version} -> {new_version or version}"
+    person.say(f"Starting local Mastodon {shown} servers ({locale})…")
+    cluster = Cluster.start(port=0, config=config, seed={"follows": follows})
     try:
         old, new = cluster.credentials["old"], cluster.credentials["new"]
         person.say(f"  old: {cluster.old.url}  ({old.acct})")
