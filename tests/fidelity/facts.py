@@ -46,14 +46,48 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any
 
-VERSIONS = ("4.1", "4.2", "4.3")
+VERSIONS = ("4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7")
 LANGS = ("en", "de", "fr")
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def since(version: str) -> tuple[str, ...]:
+    """The releases from `version` on."""
+    return tuple(v for v in VERSIONS if _release(v) >= _release(version))
+
+
+def between(first: str, last: str) -> tuple[str, ...]:
+    return tuple(v for v in VERSIONS if _release(first) <= _release(v) <= _release(last))
+
+
 V41 = ("4.1",)
-V42PLUS = ("4.2", "4.3")
-V43 = ("4.3",)
+V42PLUS = since("4.2")
+V43PLUS = since("4.3")
 V41_42 = ("4.1", "4.2")
+V45PLUS = since("4.5")
+V46PLUS = since("4.6")
+UPTO45 = between("4.1", "4.5")
+V42_45 = between("4.2", "4.5")
+# Where the 4.4-4.7 facts come from: the last tag of each line in the glitch-soc/mastodon
+# repository (upstream's history and tags); 4.7 is upstream main at 4.7.0-alpha.2.
+TAGS = {"4.4": "v4.4.22", "4.5": "v4.5.15", "4.6": "v4.6.5", "4.7": "main@4.7.0-alpha.2"}
 
 MD = "mastodon-ui.md"
+
+
+class ByVersion(dict):
+    """Texts that changed between releases: {first release: T(...)}; the check picks the entry of
+    the latest release not newer than the one under test."""
+
+    def at(self, version: str) -> dict[str, Any]:
+        chosen = None
+        for first in sorted(self, key=_release):
+            if _release(first) <= _release(version):
+                chosen = self[first]
+        return chosen if chosen is not None else self[min(self, key=_release)]
 
 
 def T(en: Any, de: Any = None, fr: Any = None) -> dict[str, Any]:
@@ -307,7 +341,7 @@ L: dict[str, dict[str, Any]] = {
                                       "Alle Follower werden vom alten zum neuen Konto übertragen",
                                       "Cette action va déménager tou·te·s les abonné·e·s du compte actuel vers le nouveau compte"),
     "migrations.warning.other_data": T(
-        "No other data will be moved automatically (including your posts and the list of accounts you follow)",
+        "No other data will be moved automatically",
         "Keine anderen Daten werden automatisch zum neuen Konto übertragen",
         "Aucune autre donnée ne sera déplacée automatiquement"),
     "migrations.warning.other_data@4.1": T("No other data will be moved automatically"),
@@ -362,8 +396,101 @@ L: dict[str, dict[str, Any]] = {
 }
 
 
+# The same strings as 4.4-4.7 ship them, where they differ from the text above (read from
+# config/locales/*.yml and app/javascript/mastodon/locales/*.json at the tags in TAGS).
+RELEASES: dict[str, dict[str, dict[str, Any]]] = {
+    "auth.migrate_account": {"4.6": {"fr": "Déménager vers un autre compte"}},
+    "simple_form.hints.sessions.otp": {"4.4": {"fr": "Entrez le code d’authentification à deux facteurs généré par l’application de votre téléphone ou utilisez un de vos codes de récupération\u202f:"}},
+    "settings.export": {"4.4": {"fr": "Exportation"}},
+    "generic.changes_saved_msg": {"4.4": {"fr": "Les modifications ont été enregistrées avec succès\u202f!"}},
+    "generic.validation_errors": {
+        "4.4": {"fr": {"one": "Quelque chose ne va pas\u202f! Veuillez vérifiez l’erreur ci-dessous",
+                       "other": "Certaines choses ne vont pas\u202f! Veuillez vérifier les %{count} erreurs ci-dessous"}},
+        "4.6": {"fr": {"one": "Quelque chose ne va pas\u202f! Veuillez vérifier l’erreur ci-dessous",
+                       "other": "Certaines choses ne vont pas\u202f! Veuillez vérifier les %{count} erreurs ci-dessous"}},
+    },
+    "imports.preface": {"4.6": {"fr": "Vous pouvez importer certaines données que vous avez exportées d’un autre serveur, comme une liste des personnes que vous suivez ou bloquez sur votre compte."}},
+    "imports.types.muting": {"4.6": {"fr": "Liste de comptes masqués"}},
+    "imports.type_groups.constructive": {"4.6": {"fr": "Abonnements et marque-pages"}},
+    "imports.type_groups.destructive": {"4.6": {"fr": "Comptes bloqués et masqués"}},
+    # 4.4 pluralised the preambles and interpolates %{count} (app/views/settings/imports/show.html.haml)
+    "imports.preambles.following_html": {
+        "4.4": {"en": {"one": "You are about to <strong>follow</strong> up to <strong>%{count} account</strong> from <strong>%{filename}</strong>.",
+                       "other": "You are about to <strong>follow</strong> up to <strong>%{count} accounts</strong> from <strong>%{filename}</strong>."},
+                "de": {"one": "Du bist dabei, bis zu <strong>%{count} Konto</strong> aus <strong>%{filename}</strong> zu <strong>folgen</strong>.",
+                       "other": "Du bist dabei, bis zu <strong>%{count} Konten</strong> aus <strong>%{filename}</strong> zu <strong>folgen</strong>."},
+                "fr": {"one": "Vous allez <strong>suivre</strong> près de <strong>%{count} compte</strong> tiré de <strong>%{filename}</strong>.",
+                       "other": "Vous allez <strong>suivre</strong> près de <strong>%{count} comptes</strong> tirés de <strong>%{filename}</strong>."}},
+        "4.6": {"fr": {"one": "Vous allez <strong>suivre</strong> jusqu'à <strong>%{count} compte</strong> issu de <strong>%{filename}</strong>.",
+                       "other": "Vous allez <strong>suivre</strong> jusqu'à <strong>%{count} comptes</strong> issus de <strong>%{filename}</strong>."}},
+    },
+    "imports.overwrite_preambles.following_html": {
+        "4.4": {"en": {"one": "You are about to <strong>follow</strong> up to <strong>%{count} account</strong> from <strong>%{filename}</strong> and <strong>stop following anyone else</strong>.",
+                       "other": "You are about to <strong>follow</strong> up to <strong>%{count} accounts</strong> from <strong>%{filename}</strong> and <strong>stop following anyone else</strong>."},
+                "de": {"one": "Du bist dabei, bis zu <strong>%{count} Konto</strong> aus <strong>%{filename}</strong> zu <strong>folgen</strong> und <strong>allen anderen zu entfolgen</strong>.",
+                       "other": "Du bist dabei, bis zu <strong>%{count} Konten</strong> aus <strong>%{filename}</strong> zu <strong>folgen</strong> und <strong>allen anderen zu entfolgen</strong>."},
+                "fr": {"one": "Vous allez <strong>suivre</strong> jusqu’à <strong>%{count} compte</strong> depuis <strong>%{filename}</strong> et <strong>arrêter de suivre n’importe qui d’autre</strong>.",
+                       "other": "Vous allez <strong>suivre</strong> jusqu’à <strong>%{count} comptes</strong> depuis <strong>%{filename}</strong> et <strong>arrêter de suivre n’importe qui d’autre</strong>."}},
+        "4.6": {"fr": {"one": "Vous allez <strong>suivre</strong> jusqu’à <strong>%{count} compte</strong> issu de <strong>%{filename}</strong> et <strong>arrêter de suivre n’importe qui d’autre</strong>.",
+                       "other": "Vous allez <strong>suivre</strong> jusqu’à <strong>%{count} comptes</strong> issus de <strong>%{filename}</strong> et <strong>arrêter de suivre n’importe qui d’autre</strong>."}},
+    },
+    "imports.mismatched_types_warning": {
+        "4.4": {"de": "Möglicherweise hast du das falsche Format für diesen Import ausgewählt. Bitte überprüfe alles noch einmal."},
+        "4.6": {"fr": "Il semblerait que vous avez sélectionné le mauvais type pour cet import, veuillez vérifier."},
+    },
+    "aliases.hint_html": {"4.4": {"de": "Wenn du von einem anderen Konto auf dieses umziehen möchtest, dann kannst du hier einen Alias erstellen, der erforderlich ist, um deine Follower vom alten Konto auf dieses zu migrieren. Diese Aktion ist <strong>harmlos und wi\xadder\xadruf\xadlich</strong>. <strong>Der Kontoumzug wird vom alten Konto aus eingeleitet</strong>."}},
+    "labels.account_alias.acct": {"4.4": {"de": "Adresse des vorherigen Kontos"}},
+    "migrations.cancel": {"4.4": {"de": "Nicht mehr weiterleiten"}},
+    "migrations.on_cooldown": {"4.4": {"en": "You have recently migrated your account. This function will become available again in %{count} days."}},
+    "migrations.warning.other_data": {
+        "4.6": {"en": "No other data will be moved automatically (including your posts and the list of accounts you follow)",
+                "de": "Es werden keine weiteren Daten automatisch übertragen (einschließlich deiner Beiträge und der Liste der Konten, denen du folgst)",
+                "fr": "Aucune autre donnée ne sera déplacée automatiquement (y compris vos messages et la liste des comptes suivis)"},
+    },
+    "migrations.warning.disabled_account": {"4.4": {"de": "Dein altes Konto ist nur noch eingeschränkt verwendbar. Du kannst jedoch deine Daten exportieren und das Konto wieder reaktivieren."}},
+    "labels.note": {"4.4": {"de": "Über mich"}},
+    "labels.header": {"4.6": {"fr": "Photo de couverture"}},
+    "labels.bot": {"4.6": {"fr": "Ceci est un compte automatisé"}},
+    "web.compose_form.placeholder": {"4.4": {"fr": "Qu’avez-vous en tête\u202f?"}},
+    "web.compose.published.body": {"4.4": {"fr": "Message publié."}},
+    "web.account.moved_to": {"4.4": {"fr": "{name} a indiqué que son nouveau compte est maintenant\xa0:"}},
+}
+
+# Strings only newer releases have (first release that shows them).
+L.update({
+    "admin.skip_to_content": T("Skip to content", "Zum Inhalt wechseln", "Accéder au contenu"),
+    "exports.custom_filters": T("Filters", "Filter", "Filtres"),
+    "exports.json": T("JSON", "JSON", "JSON"),
+    "imports.types.custom_filters": T("Filters", "Filter", "Filtres"),
+    "edit_profile.redesign_title": T("There’s a new profile editing experience",
+                                     "Es gibt eine brandneue Möglichkeit, das Profil zu bearbeiten",
+                                     "Nouvelle expérience de modification du profil"),
+    "edit_profile.redesign_body": T("Profile editing can now be accessed directly from the profile page.",
+                                    "Dein Profil kannst du jetzt direkt auf deiner Profilseite bearbeiten.",
+                                    "La modification du profil est maintenant accessible directement depuis la page de profil."),
+    "edit_profile.redesign_button": T("Go there", "Loslegen", "Accéder"),
+    "edit_profile.privacy_redesign_body": T(
+        "The choice to show your follows and followers is now made directly from your profile.",
+        "Die Option, deine Follower und „Folge ich“ allen anzuzeigen oder sie vor allen zu verbergen, findest du jetzt auch direkt in deinen Profileinstellungen.",
+        "Le choix de montrer vos abonnements et vos abonné·e·s est maintenant fait directement depuis votre profil."),
+    "auth.security": T("Security", "Sicherheit", "Sécurité"),
+    "imports.errors.invalid_json_file": T("Invalid JSON file. Error: %{error}", "Ungültige JSON-Datei. Fehler: %{error}",
+                                          "Fichier JSON non valide. Erreur\xa0: %{error}"),
+})
+
+
 def _L(key: str) -> dict[str, Any]:
-    return L[key]
+    """The texts of a key; a ByVersion where a release changed them."""
+    base = L[key]
+    changes = RELEASES.get(key)
+    if not changes:
+        return base
+    versions = ByVersion({VERSIONS[0]: base})
+    current = dict(base)
+    for first in sorted(changes, key=_release):
+        current = {**current, **changes[first]}
+        versions[first] = dict(current)
+    return versions
 
 
 def _rows() -> list[Fact]:
@@ -435,6 +562,20 @@ def _rows() -> list[Fact]:
     add(F("sign_in.h1.41", "sign_in", "text", "h1.title", _L("auth.sign_in.title@4.1"), versions=V41, langs=("en",),
           source=f"{MD} 12 ('Sign in to' vs 'Login to'); en.yml 4.0/4.1 era", inferred=("*/*",)))
     add(F("sign_in.no_alert", "sign_in", "absent", ".flash-message.alert", source=f"{MD} 2.3"))
+    s46 = f"app/views/layouts/auth.html.haml, app/views/auth/sessions/new.html.haml @{TAGS['4.6']}"
+    add(F("sign_in.logo_container.46", "sign_in", "exists", "header.logo-container", versions=V46PLUS,
+          source=f"{s46}: %header.logo-container"))
+    add(F("sign_in.form_container.46", "sign_in", "exists", "main.form-container form#new_user", versions=V46PLUS,
+          source=f"{s46}: %main.form-container"))
+    add(F("sign_in.logo_h1.45", "sign_in", "exists", "div.logo-container h1", versions=UPTO45,
+          source="app/views/layouts/auth.html.haml @v4.5.15 (.logo-container > %h1)"))
+    add(F("sign_in.email.required.46", "sign_in", "attr", "input#user_email", True, attr="required",
+          versions=V46PLUS, source=f"{s46}: f.input :email, required: true (simple_form html5 renders required)"))
+    add(F("sign_in.password.required.46", "sign_in", "attr", "input#user_password", True, attr="required",
+          versions=V46PLUS, source=f"{s46}: f.input :password, required: true"))
+    add(F("sign_in.email.not_required.45", "sign_in", "attr", "input#user_email", None, attr="required",
+          versions=UPTO45, source="app/views/auth/sessions/new.html.haml @v4.5.15 (no required: option; "
+                                  "config/initializers/simple_form.rb browser_validations = false)"))
 
     s = f"{MD} 1.3, 10; spec/controllers/auth/sessions_controller_spec.rb; devise.failure.invalid"
     add(F("sign_in_failed.path", "sign_in_failed", "path", expected=r"/auth/sign_in", source=s))
@@ -496,9 +637,9 @@ def _rows() -> list[Fact]:
           T("What is on your mind?", "Was gibts Neues?", "Qu’avez-vous en tête ?"), attr="aria-label", versions=V41,
           source=f"{MD} 9 (older default 'What is on your mind?')", inferred=("4.1/en", "4.1/de")))
     add(F("compose.submit.43", "compose", "exists", '.compose-form__actions .compose-form__submit button[type="submit"]',
-          versions=V43, source=f"{MD} 9 (compose redesign PR #28119)"))
+          versions=V43PLUS, source=f"{MD} 9 (compose redesign PR #28119)"))
     add(F("compose.submit.43.text", "compose", "text", ".compose-form__submit button", _L("web.compose_form.publish"),
-          versions=V43, source=f"{MD} 9, 10 (new_statuses_spec clicks 'Post')", inferred=("4.3/fr",)))
+          versions=V43PLUS, source=f"{MD} 9, 10 (new_statuses_spec clicks 'Post')", inferred=("4.3/fr",)))
     add(F("compose.submit.old", "compose", "exists",
           ".compose-form__publish .compose-form__publish-button-wrapper button", versions=V41_42,
           source=f"{MD} 9 (4.0–4.2)"))
@@ -511,12 +652,12 @@ def _rows() -> list[Fact]:
     add(F("compose_typed.submit.enabled", "compose_typed", "disabled", ".compose-form button[type='submit']", False,
           source=f"{MD} 9"))
     add(F("compose_posted.toast", "compose_posted", "text", ".notification-bar-message",
-          _L("web.compose.published.body"), match="contains", versions=V43,
+          _L("web.compose.published.body"), match="contains", versions=V43PLUS,
           source=f"{MD} 9 (4.3+: toast 'Post published.'; share_entrypoint_spec)", inferred=("4.3/fr",)))
     add(F("share.container", "share", "exists", "div#mastodon-compose", source=f"{MD} 9, 10 (shares/show.html.haml)"))
     add(F("share.prefill", "share", "value", "textarea.autosuggest-textarea__textarea", r"(?s).*fidelity share text.*",
           match="regex", source=f"{MD} 9 (text/title/url joined into the compose text)"))
-    add(F("share.submit.43", "share", "exists", ".compose-form__submit", versions=V43,
+    add(F("share.submit.43", "share", "exists", ".compose-form__submit", versions=V43PLUS,
           source=f"{MD} 10 (share_entrypoint_spec)"))
 
     # ---------------------------------------------------------------------------------------
@@ -532,7 +673,22 @@ def _rows() -> list[Fact]:
     add(F("layout.heading.41", "settings_layout", "text", ".content-heading h2", _L("settings.export@old"),
           versions=V41, langs=("en",), source=f"{MD} 2.1 (≤4.1 .content-heading)", inferred=("*/*",)))
     add(F("layout.heading.42", "settings_layout", "exists", ".content__heading .content__heading__row h2",
-          versions=V42PLUS, source=f"{MD} 2.1, 12 (.content__heading assumed from 4.2)", inferred=("4.2/*",)))
+          versions=V42_45, source=f"{MD} 2.1, 12 (.content__heading assumed from 4.2)", inferred=("4.2/*",)))
+    s46 = f"app/views/layouts/admin.html.haml @{TAGS['4.6']} (#38230)"
+    add(F("layout.heading.46", "settings_layout", "text", ".content__heading .content__heading__row h1",
+          _L("settings.export"), versions=V46PLUS, source=f"{s46}: %h1= yield :page_title"))
+    add(F("layout.no_h2_title.46", "settings_layout", "absent", ".content__heading__row h2", versions=V46PLUS,
+          source=s46))
+    add(F("layout.main.46", "settings_layout", "exists", ".admin-wrapper main.content-wrapper#content .content",
+          versions=V46PLUS, source=f"{s46}: %main.content-wrapper#content"))
+    add(F("layout.no_main.45", "settings_layout", "absent", "main", versions=UPTO45,
+          source="app/views/layouts/admin.html.haml @v4.5.15 (.content-wrapper is a div)"))
+    add(F("layout.skip_link.46", "settings_layout", "attr", "a.navigation-skip-link", "#content", attr="href",
+          versions=V46PLUS, source=s46))
+    add(F("layout.skip_link.46.text", "settings_layout", "text", "a.navigation-skip-link",
+          _L("admin.skip_to_content"), versions=V46PLUS, source=f"{s46}; admin.skip_to_content"))
+    add(F("layout.sidebar_nav.46", "settings_layout", "exists", "header.sidebar-wrapper .sidebar nav > ul li#data",
+          versions=V46PLUS, source=f"{s46}: %header.sidebar-wrapper ... %nav= render_navigation"))
     add(F("layout.cache_control", "settings_layout_http", "header", "GET /settings/export", r"(?i).*no-store.*",
           attr="cache-control", match="regex",
           source=f"{MD} 2.1 (Settings::BaseController no-store; have_private_cache_control)"))
@@ -540,6 +696,7 @@ def _rows() -> list[Fact]:
     nav = [
         ("web", "/", "settings.back", VERSIONS),
         ("profile", "/settings/profile", "settings.profile", V42PLUS),
+        ("privacy", "/settings/privacy", "privacy.title", V45PLUS),
         ("preferences", "/settings/preferences", "settings.preferences", VERSIONS),
         ("relationships", "/relationships", "settings.relationships", VERSIONS),
         ("filters", "/filters", "filters.index.title", VERSIONS),
@@ -548,10 +705,15 @@ def _rows() -> list[Fact]:
         ("logout", "/auth/sign_out", "auth.logout", VERSIONS),
     ]
     for key, href, label, versions in nav:
+        src = s if "4.1" in versions or "4.2" in versions else f"config/navigation.rb @{TAGS[versions[0]]}"
         add(F(f"sidebar.{key}.href", "settings_layout", "attr", f".sidebar li#{key} > a", href, attr="href",
-              versions=versions, source=s))
+              versions=versions, source=src))
         add(F(f"sidebar.{key}.text", "settings_layout", "text", f".sidebar li#{key} > a", _L(label),
-              versions=versions, source=f"{s}; {label}"))
+              versions=versions, source=f"{src}; {label}"))
+    add(F("sidebar.no_privacy.44", "settings_layout", "absent", ".sidebar li#privacy", versions=UPTO45[:-1],
+          source="config/navigation.rb @v4.4.22 (Privacy and reach is a tab of the profile pages)"))
+    add(F("sidebar.privacy.position.45", "settings_layout", "exists", ".sidebar li#profile + li#privacy",
+          versions=V45PLUS, source=f"config/navigation.rb @{TAGS['4.5']} (#27294: right after profile)"))
     add(F("sidebar.profile.href.41", "settings_layout", "attr", ".sidebar li#profile > a", "/settings/profile",
           attr="href", versions=V41, source=s))
     add(F("sidebar.profile.text.41", "settings_layout", "text", ".sidebar li#profile > a", _L("settings.profile@4.1"),
@@ -565,7 +727,7 @@ def _rows() -> list[Fact]:
     add(F("sidebar.export.href", "settings_layout", "attr", ".sidebar li#data li#export > a", "/settings/export",
           attr="href", source=s))
     add(F("sidebar.export.text", "settings_layout", "text", ".sidebar li#data li#export > a", _L("settings.export"),
-          versions=V43, source=f"{s}; settings.export"))
+          versions=V43PLUS, source=f"{s}; settings.export"))
     add(F("sidebar.export.text.old", "settings_layout", "text", ".sidebar li#data li#export > a",
           _L("settings.export@old"), versions=V41_42, langs=("en",),
           source="en.yml 4.0/4.1 era settings.export 'Data export' (fr 4.2 era: 'Export de données')",
@@ -591,7 +753,7 @@ def _rows() -> list[Fact]:
           source=f"{MD} 2.2"))
     add(F("sidebar.icon.fa", "settings_layout", "exists", ".sidebar li#data > a i.fa", versions=V41_42,
           source=f"{MD} 2.2 (≤4.2 Font Awesome)"))
-    add(F("sidebar.icon.svg", "settings_layout", "exists", ".sidebar li#data > a svg", versions=V43,
+    add(F("sidebar.icon.svg", "settings_layout", "exists", ".sidebar li#data > a svg", versions=V43PLUS,
           source=f"{MD} 2.2 (4.3+ Material Symbols SVG)"))
     add(F("sidebar.selected", "settings_layout", "exists", ".sidebar li#data.selected", source=f"{MD} 2.2, 12",
           inferred=("*/*",)))
@@ -601,10 +763,18 @@ def _rows() -> list[Fact]:
     # ---------------------------------------------------------------------------------------
     s = f"{MD} 2.2; app/views/auth/registrations/edit.html.haml"
     add(F("auth_edit.title", "auth_edit", "title", expected=_L("settings.account_settings"), source=f"{MD} 2.1"))
-    add(F("auth_edit.h3.migrate", "auth_edit", "anytext", "h3", _L("auth.migrate_account"), source=s))
+    add(F("auth_edit.h3.migrate", "auth_edit", "anytext", "h3", _L("auth.migrate_account"), versions=UPTO45, source=s))
+    s46 = f"app/views/auth/registrations/edit.html.haml @{TAGS['4.6']}"
+    add(F("auth_edit.h2.migrate.46", "auth_edit", "anytext", "h2.heading-medium", _L("auth.migrate_account"),
+          versions=V46PLUS, source=f"{s46} (%h2.heading-medium)"))
+    add(F("auth_edit.h2.security.46", "auth_edit", "anytext", "h2.heading-medium", _L("auth.security"),
+          versions=V46PLUS, source=s46))
+    add(F("auth_edit.h2.incoming.46", "auth_edit", "anytext", "h2.heading-medium",
+          _L("migrations.incoming_migrations"), versions=V46PLUS, source=s46))
     add(F("auth_edit.migrate_link", "auth_edit", "exists", 'p.muted-hint a[href="/settings/migration"]', source=s))
     add(F("auth_edit.migrate_hint", "auth_edit", "anytext", "p.muted-hint", _L("auth.migrate_account_html"), source=s))
-    add(F("auth_edit.h3.incoming", "auth_edit", "anytext", "h3", _L("migrations.incoming_migrations"), source=s))
+    add(F("auth_edit.h3.incoming", "auth_edit", "anytext", "h3", _L("migrations.incoming_migrations"),
+          versions=UPTO45, source=s))
     add(F("auth_edit.aliases_link", "auth_edit", "exists", 'a[href="/settings/aliases"]', source=s))
     add(F("auth_edit.no_warning", "auth_edit", "absent", ".flash-message.warning",
           source=f"{MD} 6.4 (warning only while redirecting)"))
@@ -613,14 +783,24 @@ def _rows() -> list[Fact]:
     # Export page (mastodon-ui.md 3)
     # ---------------------------------------------------------------------------------------
     s = f"{MD} 3.1; app/views/settings/exports/show.html.haml"
-    add(F("export.title", "export", "title", expected=_L("settings.export"), versions=V43, source=f"{MD} 2.1"))
+    add(F("export.title", "export", "title", expected=_L("settings.export"), versions=V43PLUS, source=f"{MD} 2.1"))
     add(F("export.title.old", "export", "title", expected=_L("settings.export@old"), versions=V41_42, langs=("en",),
           source="en.yml 4.0/4.1 era settings.export", inferred=("*/*",)))
     add(F("export.table", "export", "exists", ".table-wrapper table.table tbody tr", source=s))
-    add(F("export.row_labels", "export", "texts", ".table-wrapper table.table tbody tr th",
-          [_L(k) for k in ("exports.storage", "accounts.posts_tab_heading", "admin.accounts.follows", "exports.lists",
-                           "admin.accounts.followers", "exports.mutes", "exports.blocks", "exports.domain_blocks",
-                           "exports.bookmarks")], source=s))
+    export_rows = ("exports.storage", "accounts.posts_tab_heading", "admin.accounts.follows", "exports.lists",
+            "admin.accounts.followers", "exports.mutes", "exports.blocks", "exports.domain_blocks", "exports.bookmarks")
+    add(F("export.row_labels", "export", "texts", ".table-wrapper table.table tbody tr th", [_L(k) for k in export_rows],
+          versions=UPTO45, source=s))
+    s46 = f"app/views/settings/exports/show.html.haml @{TAGS['4.6']} (#39085)"
+    add(F("export.row_labels.46", "export", "texts", ".table-wrapper table.table tbody tr th",
+          [_L(k) for k in export_rows + ("exports.custom_filters",)], versions=V46PLUS, source=f"{s46}: a Filters row last"))
+    add(F("export.link.custom_filters.46", "export", "exists",
+          '.table-wrapper a.table-action-link[href="/settings/exports/custom_filters.json"]', versions=V46PLUS,
+          source=f"{s46}: settings_exports_custom_filters_path(format: :json)"))
+    add(F("export.link.custom_filters.46.text", "export", "text", 'a[href="/settings/exports/custom_filters.json"]',
+          _L("exports.json"), versions=V46PLUS, source=f"{s46}; exports.json"))
+    add(F("export.no_filters_link.45", "export", "absent", 'a[href*="custom_filters"]', versions=UPTO45,
+          source="app/views/settings/exports/show.html.haml @v4.5.15 (no Filters row)"))
     for name in ("follows", "lists", "mutes", "blocks", "domain_blocks", "bookmarks"):
         add(F(f"export.link.{name}", "export", "exists",
               f'.table-wrapper a.table-action-link[href="/settings/exports/{name}.csv"]', source=s))
@@ -628,8 +808,10 @@ def _rows() -> list[Fact]:
               _L("exports.csv"), source=f"{s}; exports.csv"))
     add(F("export.no_followers_link", "export", "absent", 'a[href="/settings/exports/followers.csv"]',
           source=f"{MD} 3.1 (followers cannot be exported)"))
-    add(F("export.links.count", "export", "exists", ".table-wrapper a.table-action-link", 6,
+    add(F("export.links.count", "export", "exists", ".table-wrapper a.table-action-link", 6, versions=UPTO45,
           source=f"{MD} 3.1 (six CSV links; custom_filters JSON is main only)"))
+    add(F("export.links.count.46", "export", "exists", ".table-wrapper a.table-action-link", 7, versions=V46PLUS,
+          source=f"{s46} (six CSV links and the filters JSON)"))
     add(F("export.archive.hint", "export", "anytext", "p.muted-hint", _L("exports.archive_takeout.hint_html"),
           source=f"{MD} 3.3"))
     add(F("export.archive.button", "export", "exists", 'a.button[href="/settings/export"][data-method="post"]',
@@ -667,6 +849,22 @@ def _rows() -> list[Fact]:
         add(F(f"csv.{name}.disposition", "export_csv", "header", f"GET /settings/exports/{name}.csv",
               rf'attachment;\s*filename="?{spec["filename"]}"?.*', attr="content-disposition", match="regex",
               source=f"{MD} 3.1 (either filename family; open question 12)"))
+
+    s = (f"app/controllers/settings/exports/custom_filters_controller.rb, app/models/export.rb "
+         f"(to_custom_filters_json), config/routes/settings.rb @{TAGS['4.6']}")
+    path = "GET /settings/exports/custom_filters.json"
+    add(F("json.custom_filters.status", "export_csv", "status", path, 200, versions=V46PLUS, source=s))
+    add(F("json.custom_filters.content_type", "export_csv", "header", path, r"application/json.*", attr="content-type",
+          match="regex", versions=V46PLUS, source=f"{s} (send_data, format json)"))
+    add(F("json.custom_filters.disposition", "export_csv", "header", path,
+          r'attachment;\s*filename="?custom_filters\.json"?.*', attr="content-disposition", match="regex",
+          versions=V46PLUS, source=f"{s} (filename: \"#{{controller_name}}.json\")"))
+    add(F("json.custom_filters.body", "export_csv", "body", path, '{"custom_filters":[{"title":', versions=V46PLUS,
+          source=f"{s} (JSON.generate({{custom_filters: [{{title:, expires_at:, context:, action:, keywords_attributes:, statuses:}}]}}))"))
+    add(F("json.custom_filters.keywords", "export_csv", "body", path, '"keywords_attributes":[{"keyword":',
+          versions=V46PLUS, source=s))
+    add(F("json.custom_filters.missing", "export_csv", "status", path, 404, versions=UPTO45,
+          source="config/routes/settings.rb @v4.5.15 (no custom_filters export route)"))
 
     # ---------------------------------------------------------------------------------------
     # Import ≤4.1 (mastodon-ui.md 4.1)
@@ -715,11 +913,17 @@ def _rows() -> list[Fact]:
     add(F("import.type.groups", "import", "values", "select#form_import_type optgroup",
           [_L("imports.type_groups.constructive"), _L("imports.type_groups.destructive")], attr="label", versions=v,
           source=f"{s}; imports.type_groups.*"))
-    add(F("import.type.values", "import", "values", "select#form_import_type option",
-          ["following", "bookmarks", "lists", "muting", "blocking", "domain_blocking"], versions=v, source=s))
+    types = ("following", "bookmarks", "lists", "muting", "blocking", "domain_blocking")
+    add(F("import.type.values", "import", "values", "select#form_import_type option", list(types), versions=V42_45,
+          source=s))
     add(F("import.type.labels", "import", "texts", "select#form_import_type option",
-          [_L(f"imports.types.{k}") for k in ("following", "bookmarks", "lists", "muting", "blocking",
-                                              "domain_blocking")], versions=v, source=f"{s}; imports.types.*"))
+          [_L(f"imports.types.{k}") for k in types], versions=V42_45, source=f"{s}; imports.types.*"))
+    s46 = f"app/views/settings/imports/index.html.haml @{TAGS['4.6']} (#39256)"
+    add(F("import.type.values.46", "import", "values", "select#form_import_type option",
+          [*types, "custom_filters"], versions=V46PLUS, source=f"{s46}: destructive group ends with custom_filters"))
+    add(F("import.type.labels.46", "import", "texts", "select#form_import_type option",
+          [_L(f"imports.types.{k}") for k in (*types, "custom_filters")], versions=V46PLUS,
+          source=f"{s46}; imports.types.*"))
     add(F("import.type.no_blank", "import", "absent", 'select#form_import_type option[value=""]', versions=v,
           source=f"{MD} 4.2 (no blank option)"))
     add(F("import.type.default", "import", "value", "select#form_import_type", "following", versions=v,
@@ -728,8 +932,11 @@ def _rows() -> list[Fact]:
           versions=v, langs=("en",), source=f"{s} (f.input :type → simple_form.labels.defaults.type)"))
     add(F("import.type.hint", "import", "anytext", "span.hint", _L("imports.preface"), versions=v,
           source=f"{s}; imports.preface"))
-    add(F("import.type.wrapper", "import", "exists", ".field-group select#form_import_type", versions=v,
+    add(F("import.type.wrapper", "import", "exists", ".field-group select#form_import_type", versions=V42_45,
           source=f"{MD} 4.2 ('field-group' (sic)); app/views/settings/imports/index.html.haml"))
+    add(F("import.type.wrapper.46", "import", "exists", "form#new_form_import > .fields-group select#form_import_type",
+          versions=V46PLUS, source=f"{s46} (.fields-group)"))
+    add(F("import.no_field_group.46", "import", "absent", ".field-group", versions=V46PLUS, source=s46))
     add(F("import.data.column", "import", "exists", ".fields-row .fields-group.fields-row__column input#form_import_data",
           versions=v, source="app/views/settings/imports/index.html.haml"))
     add(F("import.data.name", "import", "attr", "input#form_import_data", "form_import[data]", attr="name",
@@ -775,9 +982,15 @@ def _rows() -> list[Fact]:
     add(F("import_confirm.no_warning", "import_confirm", "absent", ".flash-message.warning", versions=v, source=s))
     add(F("import_confirm.cancel", "import_confirm", "exists",
           '.simple_form .actions a.button.button-tertiary[data-method="delete"][href="/settings/imports/$import_id"]',
-          versions=v, source=s))
+          versions=V42_45, source=s))
     add(F("import_confirm.cancel.text", "import_confirm", "text", 'a.button-tertiary[data-method="delete"]',
-          _L("generic.cancel"), versions=v, source=f"{s}; generic.cancel"))
+          _L("generic.cancel"), versions=V42_45, source=f"{s}; generic.cancel"))
+    s46 = f"app/views/settings/imports/show.html.haml @{TAGS['4.6']}"
+    add(F("import_confirm.cancel.46", "import_confirm", "exists",
+          '.simple_form .actions a.button.button-secondary[data-method="delete"][href="/settings/imports/$import_id"]',
+          versions=V46PLUS, source=f"{s46} (button-secondary)"))
+    add(F("import_confirm.cancel.46.text", "import_confirm", "text", 'a.button-secondary[data-method="delete"]',
+          _L("generic.cancel"), versions=V46PLUS, source=f"{s46}; generic.cancel"))
     add(F("import_confirm.confirm", "import_confirm", "exists",
           '.simple_form .actions a.button[data-method="post"][href="/settings/imports/$import_id/confirm"]',
           versions=v, source=s))
@@ -790,6 +1003,8 @@ def _rows() -> list[Fact]:
           versions=v, source=f"{MD} 4.2; imports.success"))
     add(F("import_confirmed.h3", "import_confirmed", "anytext", "h3", _L("imports.recent_imports"), versions=v,
           source=f"{MD} 4.2 (recent imports)"))
+    add(F("import_confirmed.h3.46", "import_confirmed", "anytext", "h3.heading-medium", _L("imports.recent_imports"),
+          versions=V46PLUS, source=f"app/views/settings/imports/index.html.haml @{TAGS['4.6']} (%h3.heading-medium)"))
     add(F("import_confirmed.headers", "import_confirmed", "textset", "table.table thead th",
           [_L(k) for k in ("imports.type", "imports.status", "imports.imported", "imports.time_started",
                            "imports.failures")], versions=v, source=f"{MD} 4.2 (columns)"))
@@ -826,13 +1041,22 @@ def _rows() -> list[Fact]:
           _L("imports.errors.incompatible_type"), versions=v, source=f"{s}; imports.errors.incompatible_type"))
     add(F("import_incompatible.wrapper", "import_incompatible", "exists", ".form_import_data.field_with_errors",
           versions=v, source=f"{MD} 2.4"))
-    add(F("import_incompatible.no_summary", "import_incompatible", "absent", "#error_explanation", versions=v,
+    add(F("import_incompatible.no_summary", "import_incompatible", "absent", ".flash-message.alert", versions=v,
           source="app/views/settings/imports/index.html.haml (no shared/error_messages on the import form)"))
     add(F("import_incompatible.form_again", "import_incompatible", "exists", "form#new_form_import", versions=v,
           source=f"{MD} 4.2 (failure re-renders the index)"))
     add(F("import_empty.error", "import_empty", "text", ".form_import_data span.error",
           _L("imports.errors.empty"), versions=v, source=f"{s}; imports.errors.empty",
           inferred=("*/*",), note="an empty upload might also be rejected as blank"))
+
+    s46 = f"app/models/form/import.rb @{TAGS['4.6']} (content_type_is_json?, validate_json_data)"
+    add(F("import_csv_as_json.error", "import_csv_as_json", "text", ".form_import_data span.error",
+          L["imports.errors.invalid_json_file"], match="template", versions=V46PLUS,
+          source=f"{s46}: JSON::ParserError -> imports.errors.invalid_json_file"))
+    add(F("import_csv_as_json.form_again", "import_csv_as_json", "exists", "form#new_form_import", versions=V46PLUS,
+          source=f"{s46}; app/controllers/settings/imports_controller.rb (render :index)"))
+    add(F("import_csv_as_json.path", "import_csv_as_json", "path", expected=r"/settings/imports", versions=V46PLUS,
+          source=s46))
 
     # ---------------------------------------------------------------------------------------
     # Aliases (mastodon-ui.md 5), on the NEW account
@@ -864,10 +1088,15 @@ def _rows() -> list[Fact]:
           _L("migrations.errors.not_found"), source=f"{MD} 5 (unknown account)"))
     add(F("aliases_not_found.wrapper", "aliases_not_found", "exists", ".account_alias_acct.field_with_errors",
           source=f"{MD} 2.4"))
-    add(F("aliases_not_found.summary", "aliases_not_found", "text", "div.flash-message.alert#error_explanation",
+    add(F("aliases_not_found.summary", "aliases_not_found", "text", "div.flash-message.alert",
           _L("generic.validation_errors"),
           source=f"{MD} 2.4; app/models/account_alias.rb (3.x and main alike: an unresolvable acct gets one error, "
                  "acct not_found; uri is only validated for uniqueness)"))
+    add(F("aliases_not_found.summary_id.42", "aliases_not_found", "exists", "div.flash-message.alert#error_explanation",
+          versions=V41_42, source="app/views/shared/_error_messages.html.haml @4.2.0 (.flash-message.alert#error_explanation)"))
+    add(F("aliases_not_found.no_summary_id.44", "aliases_not_found", "absent", "#error_explanation",
+          versions=since("4.4"), source="app/views/shared/_error_messages.html.haml @v4.4.22 (#27536 dropped the id "
+                                        "in 4.3; the imitation keeps it on 4.3 while the agent needs it)"))
     add(F("aliases_not_found.title", "aliases_not_found", "title", expected=_L("settings.aliases"),
           source=f"{MD} 10 (invalid value: still on 'Account aliases')"))
     add(F("aliases_self.error", "aliases_self", "text", ".account_alias_acct span.error",
@@ -907,6 +1136,17 @@ def _rows() -> list[Fact]:
           [_L(f"migrations.warning.{k}") for k in ("followers", "other_data", "redirect", "backreference_required",
                                                    "cooldown", "disabled_account")],
           versions=V42PLUS, source=f"{s}; migrations.warning.*"))
+    add(F("migration.warnings.order", "migration", "texts", "ul.hint li.warning-hint",
+          [_L(f"migrations.warning.{k}") for k in ("followers", "redirect", "other_data", "backreference_required",
+                                                   "cooldown", "disabled_account")],
+          versions=V42_45, source=f"{s} @v4.3.23, @v4.5.15 (followers, redirect, other_data, ...)"))
+    s46 = f"app/views/settings/migrations/show.html.haml @{TAGS['4.6']}"
+    add(F("migration.warnings.order.46", "migration", "texts", "ul.hint li.warning-hint",
+          [_L(f"migrations.warning.{k}") for k in ("followers", "other_data", "redirect", "backreference_required",
+                                                   "cooldown", "disabled_account")],
+          versions=V46PLUS, source=f"{s46} (#20387: other_data before redirect)"))
+    add(F("migration.h3.46", "migration", "anytext", "h3.heading-medium", _L("auth.migrate_account"),
+          versions=V46PLUS, source=f"{s46} (%h3.heading-medium)"))
     add(F("migration.warnings.41", "migration", "textset", "ul.hint li.warning-hint",
           [_L("migrations.warning.followers"), _L("migrations.warning.other_data@4.1"), _L("migrations.warning.redirect"),
            _L("migrations.warning.backreference_required"), _L("migrations.warning.cooldown"),
@@ -955,7 +1195,7 @@ def _rows() -> list[Fact]:
     add(F("migration_wrong_password.path", "migration_wrong_password", "path", expected=r"/settings/migration",
           source=f"{s} (show re-rendered at /settings/migration)"))
     add(F("migration_wrong_password.summary", "migration_wrong_password", "text",
-          "div.flash-message.alert#error_explanation", _L("generic.validation_errors"), source=f"{MD} 2.4"))
+          "div.flash-message.alert", _L("generic.validation_errors"), source=f"{MD} 2.4"))
     add(F("migration_not_alias.error", "migration_not_alias", "text", ".account_migration_acct span.error",
           _L("migrations.errors.missing_also_known_as"), source=f"{s}; migrations.errors.missing_also_known_as"))
     add(F("migration_not_alias.wrapper", "migration_not_alias", "exists", ".account_migration_acct.field_with_errors",
@@ -968,7 +1208,7 @@ def _rows() -> list[Fact]:
     add(F("migration_self.error", "migration_self", "text", ".account_migration_acct span.error",
           _L("migrations.errors.missing_also_known_as"),
           source=f"{s} (validate_target_account order); config/initializers/simple_form.rb (error_method :first)"))
-    add(F("migration_self.summary", "migration_self", "text", "div.flash-message.alert#error_explanation",
+    add(F("migration_self.summary", "migration_self", "text", "div.flash-message.alert",
           _L("generic.validation_errors"), source=f"{s} (two errors on acct); {MD} 2.4"))
     add(F("migration_not_found.error", "migration_not_found", "text", ".account_migration_acct span.error",
           _L("migrations.errors.not_found"), source=f"{s}; migrations.errors.not_found"))
@@ -1015,6 +1255,8 @@ def _rows() -> list[Fact]:
     for key in ("profile", "preferences", "relationships", "filters"):
         add(F(f"moved.sidebar.no_{key}", "moved_auth_edit", "absent", f".sidebar li#{key}",
               source=f"{MD} 2.2 (hidden while moved: functional? conditions)"))
+    add(F("moved.sidebar.no_privacy", "moved_auth_edit", "absent", ".sidebar li#privacy", versions=V45PLUS,
+          source=f"config/navigation.rb @{TAGS['4.5']} (privacy: if current_user.functional?)"))
     for key in ("security", "data", "logout", "web"):
         add(F(f"moved.sidebar.{key}", "moved_auth_edit", "exists", f".sidebar li#{key}",
               source=f"{MD} 2.2 (kept while moved)"))
@@ -1077,7 +1319,7 @@ def _rows() -> list[Fact]:
           _L("migrations.set_redirect"), source=f"{s}; migrations.set_redirect"))
     add(F("redirect_empty.form_again", "redirect_empty", "exists", "form#new_form_redirect",
           source=f"{MD} 10 (empty form changes nothing)"))
-    add(F("redirect_empty.summary", "redirect_empty", "text", "div.flash-message.alert#error_explanation",
+    add(F("redirect_empty.summary", "redirect_empty", "text", "div.flash-message.alert",
           _L("generic.validation_errors"), source=f"{MD} 2.4"))
     s2 = "app/models/form/redirect.rb (valid_with_challenge?: the password check runs first)"
     add(F("redirect_empty.password_error", "redirect_empty", "text", ".form_redirect_current_password span.error",
@@ -1102,72 +1344,145 @@ def _rows() -> list[Fact]:
     # Profile (mastodon-ui.md 8)
     # ---------------------------------------------------------------------------------------
     s = f"{MD} 8; app/views/settings/profiles/show.html.haml"
-    add(F("profile.title", "profile", "title", expected=_L("settings.edit_profile"), source=f"{MD} 2.1"))
-    add(F("profile.form", "profile", "exists", "form#edit_profile", versions=V42PLUS, source=f"{s} (4.2+ id edit_profile)"))
+    add(F("profile.title", "profile", "title", expected=_L("settings.edit_profile"), versions=UPTO45, source=f"{MD} 2.1"))
+    add(F("profile.form", "profile", "exists", "form#edit_profile", versions=V42_45, source=f"{s} (4.2+ id edit_profile)"))
     add(F("profile.form.41", "profile", "attr", "form:has(#account_display_name)", r"edit_account_\d+", attr="id",
           match="regex", versions=V41, source=f"{s} (older: Rails default edit_account_<id>)"))
     add(F("profile.form.action", "profile", "attr", "form:has(#account_display_name)", "/settings/profile",
-          attr="action", source=s))
+          attr="action", versions=UPTO45, source=s))
     add(F("profile.form.method", "profile", "attr", 'form:has(#account_display_name) input[name="_method"]', "put",
-          attr="value", source=f"{MD} 8 (PUT via hidden _method)"))
+          attr="value", versions=UPTO45, source=f"{MD} 8 (PUT via hidden _method)"))
     add(F("profile.form.enctype", "profile", "attr", "form:has(#account_display_name)", "multipart/form-data",
-          attr="enctype", source=s))
+          attr="enctype", versions=UPTO45, source=s))
     add(F("profile.display_name.name", "profile", "attr", "input#account_display_name", "account[display_name]",
-          attr="name", source=s))
+          attr="name", versions=UPTO45, source=s))
     add(F("profile.display_name.maxlength", "profile", "attr", "input#account_display_name", "30", attr="maxlength",
-          source=s))
+          versions=UPTO45, source=s))
     add(F("profile.display_name.label", "profile", "text", 'label[for="account_display_name"]',
-          _L("labels.display_name"), match="contains", source=f"{s}; simple_form.labels.defaults.display_name"))
-    add(F("profile.note.tag", "profile", "exists", "textarea#account_note", source=s))
-    add(F("profile.note.name", "profile", "attr", "textarea#account_note", "account[note]", attr="name", source=s))
-    add(F("profile.note.maxlength", "profile", "attr", "textarea#account_note", "500", attr="maxlength", source=s))
+          _L("labels.display_name"), match="contains", versions=UPTO45, source=f"{s}; simple_form.labels.defaults.display_name"))
+    add(F("profile.note.tag", "profile", "exists", "textarea#account_note", versions=UPTO45, source=s))
+    add(F("profile.note.name", "profile", "attr", "textarea#account_note", "account[note]", attr="name", versions=UPTO45, source=s))
+    add(F("profile.note.maxlength", "profile", "attr", "textarea#account_note", "500", attr="maxlength", versions=UPTO45, source=s))
     add(F("profile.note.label", "profile", "text", 'label[for="account_note"]', _L("labels.note"), match="contains",
-          source=f"{s}; simple_form.labels.defaults.note"))
+          versions=UPTO45, source=f"{s}; simple_form.labels.defaults.note"))
     for n in range(4):
         for part in ("name", "value"):
             add(F(f"profile.fields.{n}.{part}", "profile", "attr", f"input#account_fields_attributes_{n}_{part}",
-                  f"account[fields_attributes][{n}][{part}]", attr="name", source=f"{s} (4 rows)"))
+                  f"account[fields_attributes][{n}][{part}]", attr="name", versions=UPTO45, source=f"{s} (4 rows)"))
         add(F(f"profile.fields.{n}.maxlength", "profile", "attr", f"input#account_fields_attributes_{n}_name", "255",
-              attr="maxlength", source=s))
+              attr="maxlength", versions=UPTO45, source=s))
     add(F("profile.fields.name.placeholder", "profile", "attr", "input#account_fields_attributes_0_name",
-          _L("labels.fields.name"), attr="placeholder", source=f"{s}; simple_form.labels.account.fields.name"))
+          _L("labels.fields.name"), attr="placeholder", versions=UPTO45, source=f"{s}; simple_form.labels.account.fields.name"))
     add(F("profile.fields.value.placeholder", "profile", "attr", "input#account_fields_attributes_0_value",
-          _L("labels.fields.value"), attr="placeholder", source=f"{s}; simple_form.labels.account.fields.value"))
-    add(F("profile.avatar.type", "profile", "attr", "input#account_avatar", "file", attr="type", source=s))
-    add(F("profile.avatar.name", "profile", "attr", "input#account_avatar", "account[avatar]", attr="name", source=s))
+          _L("labels.fields.value"), attr="placeholder", versions=UPTO45, source=f"{s}; simple_form.labels.account.fields.value"))
+    add(F("profile.avatar.type", "profile", "attr", "input#account_avatar", "file", attr="type", versions=UPTO45, source=s))
+    add(F("profile.avatar.name", "profile", "attr", "input#account_avatar", "account[avatar]", attr="name", versions=UPTO45, source=s))
     add(F("profile.avatar.accept", "profile", "attr", "input#account_avatar", r".*image/png.*", attr="accept",
-          match="regex", source=f"{MD} 8 (accept image/jpeg,png,gif,webp)"))
-    add(F("profile.header.type", "profile", "attr", "input#account_header", "file", attr="type", source=s))
-    add(F("profile.header.name", "profile", "attr", "input#account_header", "account[header]", attr="name", source=s))
-    add(F("profile.bot.type", "profile", "attr", "input#account_bot", "checkbox", attr="type", source=s))
-    add(F("profile.bot.name", "profile", "attr", "input#account_bot", "account[bot]", attr="name", source=s))
+          match="regex", versions=UPTO45, source=f"{MD} 8 (accept image/jpeg,png,gif,webp)"))
+    add(F("profile.header.type", "profile", "attr", "input#account_header", "file", attr="type", versions=UPTO45, source=s))
+    add(F("profile.header.name", "profile", "attr", "input#account_header", "account[header]", attr="name", versions=UPTO45, source=s))
+    add(F("profile.bot.type", "profile", "attr", "input#account_bot", "checkbox", attr="type", versions=UPTO45, source=s))
+    add(F("profile.bot.name", "profile", "attr", "input#account_bot", "account[bot]", attr="name", versions=UPTO45, source=s))
     add(F("profile.avatar.label", "profile", "text", 'label[for="account_avatar"]', _L("labels.avatar"),
-          match="contains", versions=V42PLUS, source=f"{s}; simple_form.labels.defaults.avatar"))
+          match="contains", versions=V42_45, source=f"{s}; simple_form.labels.defaults.avatar"))
     add(F("profile.avatar.label.41", "profile", "text", 'label[for="account_avatar"]', _L("labels.avatar@4.1"),
           match="contains", versions=V41, langs=("en",), source=f"{MD} 8 (older 'Avatar')", inferred=("*/*",)))
     add(F("profile.header.label", "profile", "text", 'label[for="account_header"]', _L("labels.header"),
-          match="contains", versions=V42PLUS, source=f"{s}; simple_form.labels.defaults.header"))
+          match="contains", versions=V42_45, source=f"{s}; simple_form.labels.defaults.header"))
     add(F("profile.header.label.41", "profile", "text", 'label[for="account_header"]', _L("labels.header@4.1"),
           match="contains", versions=V41, langs=("en",), source=f"{MD} 8 (older 'Header')", inferred=("*/*",)))
     add(F("profile.bot.label", "profile", "text", 'label[for="account_bot"]', _L("labels.bot"), match="contains",
-          versions=V42PLUS, source=f"{s}; simple_form.labels.defaults.bot"))
+          versions=V42_45, source=f"{s}; simple_form.labels.defaults.bot"))
     add(F("profile.bot.label.41", "profile", "text", 'label[for="account_bot"]', _L("labels.bot@4.1"),
           match="contains", versions=V41, langs=("en",), source="simple_form.en.yml 4.0/4.1 era", inferred=("*/*",)))
     add(F("profile.locked.41", "profile", "exists", 'input[name="account[locked]"][type="checkbox"]',
           versions=V41, source=f"{MD} 8 (≤4.1 account[locked] on the profile page)"))
     add(F("profile.discoverable.41", "profile", "exists", 'input[name="account[discoverable]"]', versions=V41,
           source=f"{MD} 8 (≤4.1)"))
-    add(F("profile.no_locked.42", "profile", "absent", 'input[name="account[locked]"]', versions=V42PLUS,
+    add(F("profile.no_locked.42", "profile", "absent", 'input[name="account[locked]"]', versions=V42_45,
           source=f"{MD} 8 (4.2+ moved to /settings/privacy)"))
     add(F("profile.button", "profile", "text", 'form:has(#account_display_name) button[type="submit"]',
-          _L("generic.save_changes"), source=f"{MD} 10 (profiles_spec clicks 'Save changes')"))
+          _L("generic.save_changes"), versions=UPTO45, source=f"{MD} 10 (profiles_spec clicks 'Save changes')"))
     add(F("profile.token", "profile", "exists",
-          'form:has(#account_display_name) input[type="hidden"][name="authenticity_token"]', source=f"{MD} 1.6"))
-    add(F("profile_saved.path", "profile_saved", "path", expected=r"/settings/profile", source=f"{MD} 8"))
+          'form:has(#account_display_name) input[type="hidden"][name="authenticity_token"]', versions=UPTO45, source=f"{MD} 1.6"))
+    add(F("profile_saved.path", "profile_saved", "path", expected=r"/settings/profile", versions=UPTO45, source=f"{MD} 8"))
     add(F("profile_saved.notice", "profile_saved", "text", ".flash-message.notice", _L("generic.changes_saved_msg"),
-          source=f"{MD} 8; generic.changes_saved_msg"))
+          versions=UPTO45, source=f"{MD} 8; generic.changes_saved_msg"))
     add(F("profile_saved.value", "profile_saved", "value", "input#account_display_name", "$display_name",
-          source=f"{MD} 8"))
+          versions=UPTO45, source=f"{MD} 8"))
+    s46 = f"app/views/settings/profiles/show.html.haml, settings/shared/_profile_new_notice.html.haml @{TAGS['4.6']} (#38584)"
+    add(F("profile.46.no_form", "profile", "absent", "#account_display_name", versions=V46PLUS,
+          source=f"{s46}: the page renders only the callout"))
+    add(F("profile.46.no_note", "profile", "absent", 'textarea[name="account[note]"]', versions=V46PLUS, source=s46))
+    add(F("profile.46.heading", "profile", "text", ".content__heading h1", _L("settings.profile"), versions=V46PLUS,
+          source=f"{s46}: %h1= t('settings.profile')"))
+    add(F("profile.46.callout", "profile", "exists", "aside.callout .content .body p.title", versions=V46PLUS,
+          source=s46))
+    add(F("profile.46.callout.title", "profile", "text", "aside.callout p.title", _L("edit_profile.redesign_title"),
+          versions=V46PLUS, source=f"{s46}; edit_profile.redesign_title"))
+    add(F("profile.46.callout.body", "profile", "anytext", "aside.callout .body p", _L("edit_profile.redesign_body"),
+          versions=V46PLUS, source=f"{s46}; edit_profile.redesign_body"))
+    add(F("profile.46.callout.link", "profile", "attr", "aside.callout a", "/profile/edit", attr="href",
+          versions=V46PLUS, source=f"{s46}: link_to ..., '/profile/edit'"))
+    add(F("profile.46.callout.link.text", "profile", "text", 'aside.callout a[href="/profile/edit"]',
+          _L("edit_profile.redesign_button"), versions=V46PLUS, source=f"{s46}; edit_profile.redesign_button"))
+    add(F("profile.46.title", "profile", "title", expected=_L("settings.edit_profile"), versions=V46PLUS,
+          source=f"{s46}: page_title settings.edit_profile"))
+
+    # The 4.6 editor in the web app (app/javascript/mastodon/features/account_edit @v4.6.5;
+    # strings: app/javascript/mastodon/locales/*.json). alice@old has a name, a bio and four fields.
+    ae = f"app/javascript/mastodon/features/account_edit @{TAGS['4.6']}"
+    add(F("editor.path", "profile_editor", "path", expected=r"/profile/edit", versions=V46PLUS,
+          source=f"config/routes/web_app.rb @{TAGS['4.6']} (/profile/(*any)); {ae}"))
+    add(F("editor.heading", "profile_editor", "text", "h1", T("Edit Profile", "Profil bearbeiten", "Modifier le profil"),
+          versions=V46PLUS, source=f"{ae}/components/column.tsx (ColumnHeader h1); account_edit.column_title"))
+    add(F("editor.done", "profile_editor", "attr", ".column-header a.button", "/@$username", attr="href",
+          versions=V46PLUS, source=f"{ae}/index.tsx (to=`/@${{account.acct}}`); account_edit.column_button"))
+    add(F("editor.done.text", "profile_editor", "text", ".column-header a.button", T("Done", "Erledigt", "Terminé"),
+          versions=V46PLUS, source=f"{ae}/components/column.tsx; account_edit.column_button"))
+    add(F("editor.section_titles", "profile_editor", "texts", "section h3",
+          [T("Display name", "Anzeigename", "Nom public"), T("Bio", "Über mich", "Présentation"),
+           T("Custom fields", "Zusatzfelder", "Champs personnalisés"),
+           T("Featured hashtags", "Vorgestellte Hashtags", "Hashtags mis en avant"),
+           T("Profile display settings", "Einstellungen für die Profilübersicht", "Paramètres d'affichage du profil"),
+           T("Advanced settings", "Erweiterte Einstellungen", "Paramètres avancés")],
+          versions=V46PLUS, source=f"{ae}/index.tsx, components/section.tsx (section > header > h3)"))
+    add(F("editor.section_buttons", "profile_editor", "values", "section > header > button[title]",
+          [T("Edit display name", "Anzeigenamen bearbeiten", "Modifier le nom public"),
+           T("Edit bio", "Biografie bearbeiten", "Modifier la présentation")], attr="aria-label", versions=V46PLUS,
+          source=f"{ae}/components/edit_button.tsx (IconButton title = aria-label once there is a value); "
+                 "account_edit.display_name.edit_label, account_edit.bio.edit_label"))
+    add(F("editor.fields", "profile_editor", "exists", "section ol > li h2", 4, versions=V46PLUS,
+          source=f"{ae}/index.tsx, components/field.tsx (ol > li, name as h2, value as p)"))
+    add(F("editor.field_actions", "profile_editor", "values", "section ol > li:first-child button",
+          [T("Edit field", "Zusatzfeld bearbeiten", "Modifier le champ"), T("Delete field", "Zusatzfeld löschen", "Supprimer le champ")],
+          attr="aria-label", versions=V46PLUS, source=f"{ae}/components/field_actions.tsx; account_edit.field_actions.*"))
+    add(F("editor.field_buttons_at_max", "profile_editor", "texts", "section header div button",
+          [T("Reorder fields", "Felder neu anordnen", "Réorganiser les champs")], versions=V46PLUS,
+          source=f"{ae}/index.tsx (Reorder with more than one field; Add field only below max_profile_fields)"))
+    add(F("editor.bot_toggle", "profile_editor", "attr", 'section input[type="checkbox"]', "checkbox", attr="type",
+          versions=V46PLUS, source=f"{ae}/index.tsx (ToggleField), components/form_fields/toggle_field.tsx"))
+    add(F("editor_dialog.role", "profile_editor_dialog", "exists", '[role="dialog"] form h1', versions=V46PLUS,
+          source=f"{ae}/modals/name_modal.tsx (ConfirmationModal in modal_root role=dialog)"))
+    add(F("editor_dialog.title", "profile_editor_dialog", "text", '[role="dialog"] h1',
+          T("Edit display name", "Anzeigenamen bearbeiten", "Modifier le nom public"), versions=V46PLUS,
+          source=f"{ae}/modals/name_modal.tsx; account_edit.name_modal.edit_title"))
+    add(F("editor_dialog.input", "profile_editor_dialog", "value", '[role="dialog"] input[type="text"]', "$display_name",
+          versions=V46PLUS, source=f"{ae}/modals/name_modal.tsx (prefilled with the display name)"))
+    add(F("editor_dialog.labelled", "profile_editor_dialog", "exists", '[role="dialog"] input[aria-labelledby]',
+          versions=V46PLUS, source=f"{ae}/modals/name_modal.tsx (aria-labelledby the title)"))
+    add(F("editor_dialog.buttons", "profile_editor_dialog", "texts", '[role="dialog"] .safety-action-modal__actions button',
+          [T("Cancel", "Abbrechen", "Annuler"), T("Save", "Speichern", "Enregistrer")], versions=V46PLUS,
+          source=f"features/ui/components/confirmation_modals/confirmation_modal.tsx @{TAGS['4.6']}; confirmation_modal.cancel, account_edit.save"))
+    add(F("editor_dialog.submit", "profile_editor_dialog", "attr", '[role="dialog"] .safety-action-modal__actions button.button',
+          "submit", attr="type", versions=V46PLUS, source=f"features/ui/components/confirmation_modals/confirmation_modal.tsx @{TAGS['4.6']} (Button type=submit)"))
+    add(F("editor_http.api_needs_token", "profile_editor_http", "status", "GET /api/v1/profile", 401, versions=V46PLUS,
+          source=f"app/controllers/api/v1/profiles_controller.rb @{TAGS['4.6']} (doorkeeper_authorize!: a session cookie is not a token)"))
+    add(F("editor_http.api_missing", "profile_editor_http", "status", "GET /api/v1/profile", 404, versions=UPTO45,
+          source="config/routes/api.rb @v4.5.15 (no resource :profile)"))
+    add(F("editor_http.page_missing", "profile_editor_http", "status", "GET /profile/edit", 404, versions=UPTO45,
+          source="config/routes/web_app.rb @v4.5.15 (no /profile/(*any))"))
+
     s = f"{MD} 8; app/views/settings/privacy/show.html.haml"
     add(F("privacy.title", "privacy", "title", expected=_L("privacy.title"), versions=V42PLUS, source=f"{MD} 2.1"))
     add(F("privacy.discoverable", "privacy", "exists", 'input[name="account[discoverable]"]', versions=V42PLUS,
@@ -1177,7 +1492,23 @@ def _rows() -> list[Fact]:
     add(F("privacy.unlocked.label", "privacy", "anytext", "label", _L("labels.account.unlocked"), match="contains",
           versions=V42PLUS, source=f"{s}; simple_form.labels.account.unlocked"))
     add(F("privacy.show_collections", "privacy", "exists", 'input[name="account[show_collections]"]',
-          versions=V42PLUS, source=s))
+          versions=V42_45, source=s))
+    add(F("privacy.tabs.44", "privacy", "exists", '.content__heading__tabs a[href="/settings/privacy"]',
+          versions=between("4.2", "4.4"), source=f"{s} @v4.4.22 (a tab of the profile pages)"))
+    s45 = f"{s} @{TAGS['4.5']}"
+    add(F("privacy.heading.45", "privacy", "text", ".content__heading h2", _L("privacy.title"), versions=("4.5",),
+          source=f"{s45}: %h2= t('privacy.title')"))
+    add(F("privacy.no_tabs.45", "privacy", "absent", ".content__heading__tabs", versions=V45PLUS,
+          source=f"{s45} (no profile navigation)"))
+    s46 = f"{s} @{TAGS['4.6']}"
+    add(F("privacy.heading.46", "privacy", "text", ".content__heading h1", _L("privacy.title"), versions=V46PLUS,
+          source=f"{s46}: %h1= t('privacy.title')"))
+    add(F("privacy.no_show_collections.46", "privacy", "absent", 'input[name="account[show_collections]"]',
+          versions=V46PLUS, source=f"{s46} (moved into the profile editor)"))
+    add(F("privacy.callout.46", "privacy", "attr", "aside.callout a", "/profile/edit", attr="href", versions=V46PLUS,
+          source=s46))
+    add(F("privacy.callout.46.text", "privacy", "anytext", "aside.callout .body p",
+          _L("edit_profile.privacy_redesign_body"), versions=V46PLUS, source=f"{s46}; edit_profile.privacy_redesign_body"))
 
     # ---------------------------------------------------------------------------------------
     # Sign out (mastodon-ui.md 1.1, 10)
