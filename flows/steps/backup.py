@@ -153,7 +153,8 @@ class BackupStep:
         if exported:
             files = [os.path.relpath(Path(entry["path"]).resolve(), _root(ctx).resolve()) for entry in exported.values()]
             saved.append({"what": "lists (CSV)", "count": len(files), "files": files})
-            report.append(SAVED + f"{len(files)} lists as CSV in {Path(exported[next(iter(exported))]['path']).parent}")
+            report.append(SAVED + f"{len(files)} exported lists (CSV, filters as JSON) in "
+                          f"{Path(exported[next(iter(exported))]['path']).parent}")
         for column, label, rows in ((NotificationsColumn, "notifications", notification_rows),
                                     (ConversationsColumn, "conversations", conversation_rows)):
             entry = attempt(ctx, lambda column=column, label=label, rows=rows: self._column(ctx, column, label, rows))
