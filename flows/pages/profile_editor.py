@@ -16,8 +16,8 @@ Every change is made in a modal (components/modal_shell, features/ui/components/
 - an image: a `div.dialog-modal` in three steps: a hidden `input[type=file]`; the crop (a zoom
   `input[type=range]`, Back as `button-secondary`, Next as the other `button`; skipped for a GIF);
   the alt text (a `textarea`, Back, Done). The app crops and re-encodes the image before upload.
-- an image that is already there opens a menu first (`.dropdown-menu__item button[data-index]`:
-  0 replace, 1 alt text, 3 remove).
+- an image that is already there opens a menu first (`.dropdown-menu__item` buttons: replace,
+  alt text, a separator, remove as `--dangerous`).
 Every save is one PATCH /api/v1/profile whose answer is the whole profile: that answer, not a
 translated toast, says whether it was saved.
 
@@ -90,9 +90,12 @@ class ProfileEditor(MastodonPage):
     }
     SECTION_BUTTON = "header button"
     FIELD_ROWS = "ol > li"
-    FIELD_EDIT = "button.icon-button:has(svg.icon-pencil)"
+    # Mastodon draws the pencil (`icon-pencil`); any icon button of the row but the bin is its edit
+    # button, whatever icon a theme or fork gives it.
+    FIELD_EDIT = "button.icon-button:not(:has(svg.icon-delete))"
     FIELD_DELETE = "button.icon-button:has(svg.icon-delete)"
-    MENU_ITEM = ".dropdown-menu__item button[data-index='{index}']"
+    # The image menu: replace, alt text, (separator), remove (`--dangerous`); in that order.
+    MENU_ITEMS = ".dropdown-menu .dropdown-menu__item:not(.dropdown-menu__item--dangerous) button"
 
     MODAL = ".modal-root .modal-root__modal"
     FORM_MODAL = ".modal-root form.modal-root__modal"
@@ -285,15 +288,15 @@ class ProfileEditor(MastodonPage):
         crop, write the alt text, Done."""
         what = f"{location} image"
         self._image_menu_or_dialog(location)
-        replace = self.page.locator(self.MENU_ITEM.format(index=0))
+        replace = self.page.locator(self.MENU_ITEMS).nth(0)
         dialog = self.page.locator(self.DIALOG_MODAL).last
         try:
-            self.page.locator(f"{self.DIALOG_MODAL}, {self.MENU_ITEM.format(index=0)}").first.wait_for(
+            self.page.locator(f"{self.DIALOG_MODAL}, {self.MENU_ITEMS}").first.wait_for(
                 state="attached", timeout=self.WAIT_MS)
         except PlaywrightTimeoutError as error:
             raise PageChanged(f"The profile editor's {location} button opened neither a menu nor the upload dialog") from error
         if replace.count() and not self.page.locator(self.DIALOG_MODAL).count():
-            replace.first.click()
+            replace.click()
         try:
             dialog.locator(self.FILE_INPUT).first.wait_for(state="attached", timeout=self.WAIT_MS)
         except PlaywrightTimeoutError as error:
@@ -327,13 +330,13 @@ class ProfileEditor(MastodonPage):
     def set_description(self, location: str, description: str) -> SaveOutcome:
         """Change only the alt text of an image that is there: its menu, then the alt text dialog."""
         self._image_menu_or_dialog(location)
-        item = self.page.locator(self.MENU_ITEM.format(index=1))
+        item = self.page.locator(self.MENU_ITEMS).nth(1)
         try:
-            item.first.wait_for(state="visible", timeout=self.WAIT_MS)
+            item.wait_for(state="visible", timeout=self.WAIT_MS)
         except PlaywrightTimeoutError as error:
             self.close_modal()
             raise PageChanged(f"The profile editor's {location} menu has no alt text entry") from error
-        modal = self._open_modal(item.first, f"{location} alt text", "textarea")
+        modal = self._open_modal(item, f"{location} alt text", "textarea")
         modal.locator("textarea").first.fill(description)
         return self._submit_form_modal(f"{location} alt text")
 

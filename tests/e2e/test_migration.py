@@ -20,12 +20,25 @@ LONG_NAME = "Alice Pleasance Liddell of Wonderland, Esq"[:38]  # 38: fits 4.6's 
 AVATAR_ALT = "Alice in a blue dress, looking up at a very small door"
 
 VARIANTS = [
-    pytest.param({"old": "4.7", "new": "4.7", "locale": "en", "storage": "s3"}, id="4.7-4.7-en"),
+    pytest.param({"old": "4.7", "new": "4.7", "locale": "en", "storage": "s3", "fields_differ": True}, id="4.7-4.7-en"),
     pytest.param({"old": "4.3", "new": "4.7", "locale": "de", "storage": "filesystem"}, id="4.3-4.7-de"),
     pytest.param({"old": "4.7", "new": "4.3", "locale": "fr", "storage": "s3"}, id="4.7-4.3-fr"),
     pytest.param({"old": "4.5", "new": "4.6", "locale": "en", "storage": "s3"}, id="4.5-4.6-en"),
     pytest.param({"old": "4.2", "new": "4.1", "locale": "de", "storage": "inline"}, id="4.2-4.1-de"),
 ]
+
+
+def a_png() -> bytes:
+    """A small valid PNG (one colour)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + bytes((90, 30, 160)) * 48 for _ in range(48))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 48, 48, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def at_least(version: str, wanted: str) -> bool:
@@ -53,16 +66,21 @@ def list_members(state: dict, domain: str) -> set[tuple[str, str]]:
     return {(lst["title"], full(m, domain)) for lst in state["lists"] for m in lst["members"]}
 
 
-def edit_profile_in_the_web_app(cred, **changes) -> None:
+def edit_profile_in_the_web_app(cred, *edits: dict, avatar: bytes | None = None) -> None:
     """What the person did in the 4.6+ profile editor before the move (the web app's own API, with
     the token of its initial state): set a longer display name and the avatar's alt text."""
     person = Browserless.sparing_totp(cred)
     try:
         page = person.get("/profile/edit").text
         state = json.loads(re.search(r'<script id="initial-state" type="application/json">(.*?)</script>', page, re.S)[1])
-        answer = person.http.patch("/api/v1/profile", json=changes,
-                                   headers={"Authorization": f"Bearer {state['meta']['access_token']}"})
-        assert answer.status_code == 200, answer.text[:300]
+        for changes in edits:
+            answer = person.http.patch("/api/v1/profile", json=changes,
+                                       headers={"Authorization": f"Bearer {state['meta']['access_token']}"})
+            assert answer.status_code == 200, answer.text[:300]
+        if avatar:  # the editor's upload: multipart
+            answer = person.http.patch("/api/v1/profile", files={"avatar": ("me.png", avatar, "image/png")},
+                                       headers={"Authorization": f"Bearer {state['meta']['access_token']}"})
+            assert answer.status_code == 200, answer.text[:300]
     finally:
         person.close()
 
@@ -74,9 +92,19 @@ def test_whole_migration(mastodon_factory, run_agent, variant):
                                old={"version": old_version}, new={"version": new_version})
     old_cred, new_cred = cluster.credentials["old"], cluster.credentials["new"]
     old_domain, new_domain = cluster.old.domain, cluster.new.domain
-    if at_least(old_version, "4.6"):
-        edit_profile_in_the_web_app(old_cred, display_name=LONG_NAME, avatar_description=AVATAR_ALT)
+    old_edits = [{"display_name": LONG_NAME, "avatar_description": AVATAR_ALT}] if at_least(old_version, "4.6") else []
+    if variant.get("fields_differ"):
+        # the old account has 2 fields, the new one 3 others: two are edited, one is deleted
+        old_edits.append({"fields_attributes": [{"name": "Pronouns", "value": "she/her"},
+                                                {"name": "Tea", "value": "Darjeeling"}]})
+        # ... and an avatar of its own, which the copy replaces (through the image's menu)
+        edit_profile_in_the_web_app(new_cred, {"note": "Placeholder bio", "fields_attributes": [
+            {"name": "Old", "value": "1"}, {"name": "Tea", "value": "Assam"}, {"name": "Extra", "value": "3"}]},
+            avatar=a_png())
+    if old_edits:
+        edit_profile_in_the_web_app(old_cred, *old_edits)
     before = cluster.old.state(account="alice")["account"]
+    new_before = cluster.new.state(account="alice")["account"]
     assert before["follows"] and before["followers"], "the seed should give the old account a social life"
 
     run = run_agent(cluster, "migrate", "--confirm-move", new_cred.acct)
@@ -125,7 +153,7 @@ def test_whole_migration(mastodon_factory, run_agent, variant):
     for image in ("avatar", "header"):
         assert new[image] and new[image].startswith(cluster.new.storage_url if variant["storage"] != "inline"
                                                     else cluster.new.url), (image, new[image])
-        assert not new[image].endswith("missing.png")
+        assert not new[image].endswith("missing.png") and new[image] != new_before[image], (image, new[image])
     if before.get("avatar_description"):
         if at_least(new_version, "4.6"):
             assert new["avatar_description"] == before["avatar_description"]
