@@ -76,6 +76,8 @@ NEEDS_HINTS = {
                         "command again; nothing was changed",
     "look_at_page": "open that server in your browser and do what the page asks, or sign in by hand with "
                     "`mastomove login {role}`; then run the same command again. Nothing was changed",
+    "review_terms": "sign in to that account in your browser and read the server's new terms of service (the "
+                    "page it shows links to them), then run the same command again; nothing was changed",
     "move_password": "set MASTOMOVE_OLD_PASSWORD, or run mastomove in a terminal to type it",
 }
 

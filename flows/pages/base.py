@@ -142,6 +142,9 @@ class MastodonPage:
     def on_own_origin(self) -> bool:
         return same_origin(self.page.url, self.account.origin)
 
+    def same_server(self, url: str) -> bool:
+        return same_origin(url, self.account.origin)
+
     def has(self, selector: str) -> bool:
         return self.page.locator(selector).count() > 0
 

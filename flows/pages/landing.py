@@ -11,10 +11,16 @@ require_functional!, app/models/user.rb): otherwise every such page redirects:
 Account settings, aliases, migration and export skip that check: only a page that requires it
 (the profile page, the import page, the web app) shows whether the account is usable.
 
+The web app (4.4+) has one more: while the server's terms of service have changed and the
+person has not looked at them, every web app page answers with the interstitial "The terms of
+service of <domain> are changing" (WebAppControllerConcern#redirect_to_tos_interstitial!, same URL,
+status 200), whose only way on is the link to /terms-of-service (opening it counts as reviewing).
+
 Anything else is a page the agent does not know: it stops and says so, with a screenshot.
 """
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from mastomove.flows.pages.base import ACCOUNT_SETTINGS_PATH, SIGN_IN_PATH, MastodonPage
@@ -22,6 +28,9 @@ from mastomove.flows.pages.base import ACCOUNT_SETTINGS_PATH, SIGN_IN_PATH, Mast
 TWO_FACTOR_SETUP_PATHS = ("/settings/two_factor_authentication_methods", "/settings/otp_authentication",
                           "/settings/two_factor_authentication")
 AUTH_SETUP_PATH = "/auth/setup"
+WEB_APP_PATH = "/home"
+TERMS_PATH = "/terms-of-service"
+_LINK_TO_TERMS = re.compile(r"""<a\b[^>]*\bhref=["'](?:https?://[^/"']+)?/terms-of-service["'>]""", re.I)
 
 
 class Landing(StrEnum):
@@ -48,3 +57,13 @@ def landing(page: MastodonPage, wanted: str) -> Landing:
     if page.on(ACCOUNT_SETTINGS_PATH):
         return Landing.ACCOUNT_SETTINGS
     return Landing.UNKNOWN
+
+
+def web_app_blocked_by_terms(page: MastodonPage) -> bool:
+    """Does the web app answer with the changed-terms interstitial? (Read with the session's own
+    request: the server renders it in place of the app's page, with a link to /terms-of-service,
+    which the app's own server-rendered page never has.)"""
+    response = page.fetch(page.url_for(WEB_APP_PATH))
+    if not response.ok or not page.same_server(response.url):
+        return False
+    return bool(_LINK_TO_TERMS.search(response.text()))

@@ -12,7 +12,7 @@ from mastomove.agent.errors import NeedsPerson, SessionExpired
 from mastomove.agent.steps import Role, StepContext
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.base import MastodonPage
-from mastomove.flows.pages.landing import Landing, landing
+from mastomove.flows.pages.landing import TERMS_PATH, Landing, landing, web_app_blocked_by_terms
 from mastomove.flows.pages.profile import ProfilePage
 from mastomove.flows.steps.common import view
 
@@ -69,3 +69,11 @@ def check_usable(ctx: StepContext, role: Role) -> None:
     if where is Landing.ACCOUNT_SETTINGS and AccountSettingsPage(page.page, page.account).redirect_notice():
         return  # up to 4.2 a moved account is kept to its account settings: it can still do what is left
     stop_for(ctx, role, page, where, page.PATH)
+    if web_app_blocked_by_terms(page):
+        page.open("/home", signed_in=False)
+        handle = ctx.accounts[role].handle
+        shot = shown_at(ctx, page, f"{role}-terms-changed")
+        ctx.evidence.log.warning("gate.stopped", account=str(role), landing="terms_of_service_changed")
+        raise NeedsPerson(f"The {role} server shows {handle} its changed terms of service before its web app: "
+                          f"they are for the person to read (opening {TERMS_PATH} counts as having reviewed "
+                          f"them){shot}", needs="review_terms", role=str(role))
