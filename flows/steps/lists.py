@@ -27,7 +27,7 @@ from mastomove.flows.pages.export import ExportPage
 from mastomove.flows.pages.lists import ListsColumn
 from mastomove.flows.steps.common import attempt, poll, screenshot, view
 
-FOLLOWS_SETTLED_SECONDS = 30  # no new follow for this long: the background import has finished
+FOLLOWS_SETTLED_SECONDS = 30  # no new follow for this long (or 3x the longest pause seen): the import is done
 FOLLOWS_WAIT_SECONDS = 15 * 60
 SHOWN = 5
 
@@ -79,7 +79,7 @@ class ListsStep:
         wanted = {normalize_acct(a, new.handle.domain) for a in members} - {None}
         export = view(ctx, Role.NEW, ExportPage)
         file = ctx.evidence.path("lists", "new_follows.csv")
-        seen = {"count": -1, "since": time.monotonic()}
+        seen = {"count": -1, "since": time.monotonic(), "gap": 0.0}
 
         def read() -> set[str]:
             export.open()
@@ -88,12 +88,17 @@ class ListsStep:
             export.download_csv(FOLLOWS, file)
             found = {normalize_acct(a, new.handle.domain) for a in csv_formats.accounts(FOLLOWS, csv_formats.read(file))}
             if len(found) != seen["count"]:
-                seen.update(count=len(found), since=time.monotonic())
+                now = time.monotonic()
+                if seen["count"] >= 0:
+                    seen["gap"] = max(seen["gap"], now - seen["since"])
+                seen.update(count=len(found), since=now)
             ctx.person.progress("Waiting for the follows the lists need", len(wanted & found), len(wanted))
             return found - {None}
 
         def settled(found: set[str]) -> bool:
-            return wanted <= found or time.monotonic() - seen["since"] > FOLLOWS_SETTLED_SECONDS
+            # A server whose import arrives in bursts gets the longer of the two to send the next one.
+            quiet = max(FOLLOWS_SETTLED_SECONDS, 3 * seen["gap"])
+            return wanted <= found or time.monotonic() - seen["since"] > quiet
 
         def tell(state: tenacity.RetryCallState) -> None:
             ctx.person.waiting(f"{new.handle.domain} to finish the follows import", state.upcoming_sleep)
