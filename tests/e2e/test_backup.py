@@ -4,24 +4,19 @@ pause lists it; the archive's weekly cooldown is respected and its end said; --s
 and is never the default."""
 from __future__ import annotations
 
-import io
 import json
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
-from rich.console import Console
 
 from mastomove.agent.app import Run
-from mastomove.agent.person import ConsolePerson
 from mastomove.agent.settings import Settings
 from mastomove.agent.steps import Role
 from mastomove.agent.errors import SessionExpired
-from e2e_runs import account_env, clean_env, in_thread, mastomove
+from e2e_runs import account_env, clean_env, in_process_run, in_thread, mastomove
 from mastomove.flows.steps.backup import BackupStep
-from mastomove.flows.steps import sign_in as sign_in_module
 from mastomove.flows.steps.sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -85,24 +80,6 @@ def test_the_backup_holds_every_notification_dm_and_the_archive(mastodon, tmp_pa
     assert "nextonefrom" in flat
     # and nothing irreversible happened
     assert mastodon.old.state(account="alice")["account"]["moved_to"] is None
-
-
-def in_process_run(cluster, run_dir: Path, **settings) -> Run:
-    old = cluster.credentials["old"]
-    config = Settings(_env_file=None, old_handle=old.acct, old_url=cluster.old.url, old_email=old.email,
-                      old_password=SecretStr(old.password), old_otp_secret=SecretStr(old.otp_secret),
-                      new_handle=cluster.credentials["new"].acct, new_url=cluster.new.url,
-                      new_email=cluster.credentials["new"].email,
-                      new_password=SecretStr(cluster.credentials["new"].password), run_dir=run_dir,
-                      archive_wait_seconds=60, **settings)
-    from mastomove.agent.accounts import accounts_for
-
-    person = ConsolePerson(interactive=False, console=Console(file=io.StringIO(), width=200))
-    run = Run(config, accounts_for(config), person, run_dir)
-    run.ctx.current_step = "backup"
-    # The cluster was reset: no code of this process was used on it (else the agent waits for the next).
-    sign_in_module._last_code_step.clear()
-    return run
 
 
 def backup_once(run: Run) -> dict:
