@@ -23,7 +23,9 @@ VARIANTS = [
     pytest.param({"old": "4.7", "new": "4.7", "locale": "en", "storage": "s3", "fields_differ": True}, id="4.7-4.7-en"),
     pytest.param({"old": "4.3", "new": "4.7", "locale": "de", "storage": "filesystem"}, id="4.3-4.7-de"),
     pytest.param({"old": "4.7", "new": "4.3", "locale": "fr", "storage": "s3"}, id="4.7-4.3-fr"),
-    pytest.param({"old": "4.5", "new": "4.6", "locale": "en", "storage": "s3"}, id="4.5-4.6-en"),
+    # a locked new account, unlocked as allowed on 4.6's "Privacy and reach" page
+    pytest.param({"old": "4.5", "new": "4.6", "locale": "en", "storage": "s3", "seed": {"new_locked": True},
+                  "env": {"MASTOMOVE_UNLOCK_NEW_ACCOUNT": "true"}}, id="4.5-4.6-en"),
     pytest.param({"old": "4.2", "new": "4.1", "locale": "de", "storage": "inline"}, id="4.2-4.1-de"),
 ]
 
@@ -102,7 +104,7 @@ def edit_profile_in_the_web_app(cred, *edits: dict, avatar: bytes | None = None)
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_whole_migration(mastodon_factory, run_agent, variant):
     old_version, new_version = variant["old"], variant["new"]
-    cluster = mastodon_factory(locale=variant["locale"], storage=variant["storage"],
+    cluster = mastodon_factory(seed=variant.get("seed"), locale=variant["locale"], storage=variant["storage"],
                                old={"version": old_version}, new={"version": new_version})
     old_cred, new_cred = cluster.credentials["old"], cluster.credentials["new"]
     old_domain, new_domain = cluster.old.domain, cluster.new.domain
@@ -121,7 +123,7 @@ def test_whole_migration(mastodon_factory, run_agent, variant):
     new_before = cluster.new.state(account="alice")["account"]
     assert before["follows"] and before["followers"], "the seed should give the old account a social life"
 
-    run = run_agent(cluster, "migrate", "--confirm-move", new_cred.acct)
+    run = run_agent(cluster, "migrate", "--confirm-move", new_cred.acct, **variant.get("env", {}))
     assert run.code == 0, run.output
 
     old = cluster.old.state(account="alice")["account"]
@@ -173,6 +175,8 @@ def test_whole_migration(mastodon_factory, run_agent, variant):
             assert alt_texts(new_cred)["avatar"] == AVATAR_ALT
         else:
             assert "alt text not carried: the new server is older than 4.6" in run.output
+    if (variant.get("seed") or {}).get("new_locked"):
+        assert new_before["locked"] and not new["locked"] and "unlocked as asked" in run.output
     # exactly one announcement
     announcements = [s for s in new["statuses"] if old_cred.acct in s["text"]]
     assert len(announcements) == 1
