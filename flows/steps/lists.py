@@ -22,7 +22,7 @@ import tenacity
 from mastomove.agent.steps import Role, StepContext
 from mastomove.flows import csv_formats
 from mastomove.flows.csv_formats import FOLLOWS, LISTS
-from mastomove.flows.handles import normalize_acct
+from mastomove.flows.handles import ascii_domain, normalize_acct
 from mastomove.flows.pages.export import ExportPage
 from mastomove.flows.pages.lists import ListsColumn
 from mastomove.flows.steps.common import attempt, poll, screenshot, view
@@ -133,7 +133,9 @@ class ListsStep:
         for acct in members:
             if any(same(acct, m) for m in present):
                 continue
-            if acct not in followed or not column.add(list_id, acct, lambda shown, acct=acct: same(shown, acct)):
+            # The new server names its own accounts by username alone: searched that way, as a person would.
+            query = acct.split("@")[0] if (normalize_acct(acct, local) or "").endswith("@" + ascii_domain(local)) else acct
+            if acct not in followed or not column.add(list_id, query, lambda shown, acct=acct: same(shown, acct)):
                 not_added.append(acct)
         screenshot(ctx, column, f"list-{list_id}-edited")
         column.close_editor()

@@ -159,7 +159,7 @@ def test_whole_migration(mastodon_factory, run_agent, variant):
                 (wanted["action"], sorted(wanted["context"]), wanted["keywords"])
     else:
         assert not new.get("filters")
-        older = "new" if not at_least(new_version, "4.6") else "old"
+        older = "old" if not at_least(old_version, "4.6") else "new"
         assert f"the {older} server is older than 4.6" in run.output
     # the profile, through the form or the editor as the new server has it
     how = "the profile editor" if at_least(new_version, "4.6") else "the profile form"
