@@ -142,3 +142,33 @@ def skip_then_ask(mastodon, tmp_path) -> None:
         assert BackupStep().verify(run.ctx) is False
     finally:
         run.close()
+
+
+@pytest.mark.fixture_seed(notifications=1, direct_messages=1)
+@pytest.mark.fixture_config(version="4.3", storage="s3")
+def test_the_archive_by_signed_link_and_an_expired_one(mastodon, tmp_path):
+    in_thread(lambda: archive_by_signed_links(mastodon, tmp_path))
+
+
+def archive_by_signed_links(mastodon, tmp_path) -> None:
+    from mastomove.flows.pages.base import StorageRefused
+
+    run = in_process_run(mastodon, tmp_path / "run")
+    try:
+        sign_in(run.ctx, Role.OLD)
+        first = backup_once(run)  # 4.3: the link to the storage origin is signed for 10 s
+        archive = first["archive"]
+        assert archive["state"] == "downloaded" and (tmp_path / "run" / archive["file"]).is_file()
+        assert zipfile.ZipFile(tmp_path / "run" / archive["file"]).testzip() is None
+        # Every link the server signs from now on has expired before the browser gets there: each
+        # try follows the page's link afresh, and after the retries the step stops, keeping nothing.
+        mastodon.old.configure(archive_link_seconds=-1)
+        (tmp_path / "run" / archive["file"]).unlink()
+        with pytest.raises(StorageRefused):
+            backup_once(run)
+        tries = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()
+                 if '"retrying"' in line and "StorageRefused" in line]
+        assert len(tries) >= 2, "a fresh link was not asked for"
+        assert not list((tmp_path / "run" / "backup").glob("archive-*.zip"))
+    finally:
+        run.close()
