@@ -18,7 +18,9 @@ def demo(*, headed: bool, slow_mo: float, version: str, locale: str, follows: in
     from mastomove.fixtures.cluster import Cluster
 
     person = ConsolePerson()
-    config: dict[str, Any] = {"version": version, "locale": locale}
+    # Files on a storage origin of their own, as most real servers have them: the archive is
+    # downloaded by redirect to a signed link, avatars and headers come from the media host.
+    config: dict[str, Any] = {"version": version, "locale": locale, "storage": "s3"}
     for role, chosen in (("old", old_version), ("new", new_version)):
         if chosen:
             config[role] = {"version": chosen}
