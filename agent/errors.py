@@ -55,7 +55,44 @@ class SignInRejected(Stopped):
 
 
 class NeedsPerson(Stopped):
-    """The server wants a human (SSO, security key, captcha): use `mastomove login old|new`."""
+    """The server wants a human (SSO, security key, captcha, a two-factor setup, a page we do not
+    know). Flows say what is missing in plain words and name it in `needs`; the hint (which
+    command, which setting) is added here, so that flows never name commands or variables."""
+
+    def __init__(self, message: str, *, hint: str | None = None, needs: str | None = None,
+                 role: str | None = None, settings: tuple[str, ...] = ()):
+        super().__init__(message, hint=hint or how_to_go_on(needs, role), settings=settings)
+        self.needs = needs
+        self.role = role
+
+
+# What a person does about a NeedsPerson, by its `needs`; {role} is old or new, {ROLE} OLD or NEW.
+NEEDS_HINTS = {
+    "sign_in_by_hand": "run `mastomove login {role}` and sign in in the browser window it opens, then run the "
+                       "same command again",
+    "password": "set MASTOMOVE_{ROLE}_PASSWORD, or sign in by hand with `mastomove login {role}`",
+    "one_time_code": "set MASTOMOVE_{ROLE}_OTP_SECRET (the secret behind the QR code), or sign in by hand with "
+                     "`mastomove login {role}`",
+    "set_up_two_factor": "set up two-factor authentication for that account in your browser (Preferences > Account "
+                         "> Two-factor authentication), keep the secret it shows as MASTOMOVE_{ROLE}_OTP_SECRET, "
+                         "then run the same command again; nothing was changed",
+    "finish_account_setup": "confirm the account's e-mail address (or wait for the server's approval), then run "
+                            "the same command again; nothing was changed",
+    "account_unusable": "sign in to that account in your browser to see what the server asks, then run the same "
+                        "command again; nothing was changed",
+    "look_at_page": "open that server in your browser and do what the page asks, or sign in by hand with "
+                    "`mastomove login {role}`; then run the same command again. Nothing was changed",
+    "review_terms": "sign in to that account in your browser and read the server's new terms of service (the "
+                    "page it shows links to them), then run the same command again; nothing was changed",
+}
+
+
+def how_to_go_on(needs: str | None, role: str | None) -> str | None:
+    text = NEEDS_HINTS.get(needs or "")
+    if text is None:
+        return None
+    role = str(role or "old")
+    return text.format(role=role, ROLE=role.upper())
 
 
 class UnsafeOrigin(Stopped):

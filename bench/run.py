@@ -314,7 +314,7 @@ class Bench:
                         w["note"]]
                        for w in data["ways"]]))
         mask = found["mask_check"]
-        say(f"  mask check (two typed secrets, shown in clear, masked shots identical): "
+        say("  mask check (two typed secrets, shown in clear, masked shots identical): "
             + ", ".join(f"{way} {'yes' if held else 'NO'}" for way, held in mask.items()))
         say(f"  load average during the section: {found['load_average']}; pictures to look at: {folder / 'look'}")
 

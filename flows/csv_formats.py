@@ -6,11 +6,18 @@ Formats (app/models/export.rb, app/models/form/import.rb):
 - blocks.csv, domain_blocks.csv, bookmarks.csv: no header, one value per line
 - lists.csv    no header, `List title,acct` per member
 A first row is a header when its first cell is one Mastodon's importer recognises.
+
+From 4.6 filters travel too, as JSON: /settings/exports/custom_filters.json is
+`{"custom_filters": [{title, expires_at, context, action, keywords_attributes, statuses}, ...]}`
+(Export#to_custom_filters_json), imported as type `custom_filters`. Mastodon 4.6 decides between
+CSV and JSON by the upload's content type (Form::Import#content_type_is_json?), so every upload
+names its type explicitly (`ListKind.mime`).
 """
 from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,14 +29,20 @@ class ListKind:
     name: str  # the export's basename: /settings/exports/<name>.csv
     import_type: str  # the value of the import form's type option
     account_column: int | None  # which column holds an account address, if any
+    extension: str = "csv"
+    mime: str = "text/csv"  # the content type an upload of it is sent with
 
     @property
     def filename(self) -> str:
-        return f"{self.name}.csv"
+        return f"{self.name}.{self.extension}"
 
     @property
     def export_path(self) -> str:
-        return f"/settings/exports/{self.name}.csv"
+        return f"/settings/exports/{self.name}.{self.extension}"
+
+    @property
+    def is_json(self) -> bool:
+        return self.extension == "json"
 
 
 FOLLOWS = ListKind("follows", "following", 0)
@@ -43,7 +56,11 @@ BOOKMARKS = ListKind("bookmarks", "bookmarks", None)
 # followed accounts), the rest as the issue lists them.
 EXPORT_KINDS: tuple[ListKind, ...] = (FOLLOWS, LISTS, BLOCKS, MUTES, DOMAIN_BLOCKS, BOOKMARKS)
 IMPORT_ORDER: tuple[ListKind, ...] = (FOLLOWS, LISTS, BLOCKS, MUTES, DOMAIN_BLOCKS, BOOKMARKS)
-BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
+# 4.6+: the filters, as JSON. Kept out of the CSV tuples above (what every version offers).
+FILTERS = ListKind("custom_filters", "custom_filters", None, extension="json", mime="application/json")
+CARRIED_KINDS: tuple[ListKind, ...] = EXPORT_KINDS + (FILTERS,)
+CARRIED_IMPORT_ORDER: tuple[ListKind, ...] = IMPORT_ORDER + (FILTERS,)
+BY_NAME = {kind.name: kind for kind in CARRIED_KINDS}
 
 
 def rows(text: str) -> list[list[str]]:
@@ -81,3 +98,18 @@ def list_names(text: str) -> list[str]:
 
 def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def filters(text: str) -> list[dict]:
+    """The filters of a custom_filters.json (empty when the file holds none or is no such file)."""
+    try:
+        data = json.loads(text.lstrip("\ufeff") or "{}")
+    except ValueError:
+        return []
+    found = data.get("custom_filters") if isinstance(data, dict) else None
+    return [entry for entry in found if isinstance(entry, dict)] if isinstance(found, list) else []
+
+
+def count_entries(kind: ListKind, text: str) -> int:
+    """Rows of a CSV, filters of the filters JSON."""
+    return len(filters(text)) if kind.is_json else count_rows(text)

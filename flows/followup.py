@@ -33,7 +33,22 @@ def left_to_person(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     imports = results.get("imports") or {}
     for name, entry in (imports.get("lists") or {}).items():
         entry = entry or {}
-        if entry.get("skipped") == "unsupported":
+        if entry.get("skipped") == "unsupported" and name == "custom_filters":
+            todo.append({"kind": "filters_not_carried", "list": name,
+                         "what": "Filters were not carried: the new server is older than Mastodon 4.6",
+                         "how": "recreate them in the new account's preferences (Filters); they are listed in "
+                                "exports/custom_filters.json"})
+        elif entry.get("skipped") == "unsupported" and name == "lists" and (results.get("lists") or {}).get("recreated"):
+            for title, outcome in results["lists"]["recreated"].items():
+                if outcome.get("not_added"):
+                    missing = list(outcome["not_added"])
+                    todo.append({"kind": "list_members_missing", "list": name, "accounts": missing,
+                                 "count": len(missing),
+                                 "what": f"{len(missing)} member(s) of the list \"{title}\" could not be added (the new "
+                                         f"account does not follow them): {_shown(missing)}",
+                                 "how": "follow them from the new account (or wait until they approve its follow "
+                                        "request), then add them to the list in the web app (Lists)"})
+        elif entry.get("skipped") == "unsupported":
             todo.append({"kind": "not_importable", "list": name,
                          "what": f"The new server cannot import {name.replace('_', ' ')} (Mastodon 4.1 or older)",
                          "how": UNSUPPORTED_HOW.get(name, f"add them by hand from exports/{name}.csv")})
@@ -60,7 +75,13 @@ def left_to_person(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                                  f"accounts: {_shown(list(pending))}",
                          "how": "nothing to do: each becomes a follow when that person approves it. If one stays "
                                 "pending for days, ask them, or cancel and follow again from their profile"})
-    for name in (results.get("export") or {}).get("not_offered") or []:
+    export = results.get("export") or {}
+    if export and export.get("filters_offered") is False:
+        todo.append({"kind": "filters_not_exported", "list": "custom_filters",
+                     "what": "Filters were not carried: the old server is older than Mastodon 4.6 and cannot export them",
+                     "how": "if the old account has filters, recreate them in the new account's preferences (Filters), "
+                            "copying them from the old account's Filters page while it still signs in"})
+    for name in export.get("not_offered") or []:
         todo.append({"kind": "not_exported", "list": name,
                      "what": f"The old server offers no {name.replace('_', ' ')} export",
                      "how": "copy them by hand from the old account's web app while it still signs in"})

@@ -9,6 +9,7 @@ from mastomove.flows.steps.backup import BackupStep
 from mastomove.flows.steps.export import ExportStep
 from mastomove.flows.steps.imports import ImportsStep
 from mastomove.flows.steps.inspect import inspect_accounts
+from mastomove.flows.steps.lists import ListsStep
 from mastomove.flows.steps.move import MoveStep
 from mastomove.flows.steps.preflight import PreflightStep
 from mastomove.flows.steps.profile import ProfileStep
@@ -26,6 +27,7 @@ def migration_steps() -> list[Step]:
         AnnounceStep(),
         ExportStep(),
         ImportsStep(),
+        ListsStep(),  # only where the new server cannot import lists (4.1 and older)
         AliasStep(),
         PreflightStep(),
         BackupStep(),

@@ -2,7 +2,7 @@
 between two of their seeded accounts."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -13,7 +13,9 @@ INSTALL_HINT = "pip install 'mastomove[demo]' (from a checkout: pip install -e '
 
 def demo(
     headed: Headed = False, slow_mo: SlowMo = None,
-    version: Annotated[str, typer.Option(help="Mastodon version the local servers imitate (4.1, 4.2, 4.3).")] = "4.3",
+    version: Annotated[str, typer.Option(help="Mastodon version the local servers imitate (4.1 to 4.7).")] = "4.7",
+    old_version: Annotated[Optional[str], typer.Option(help="Version of the old server only (default: --version).")] = None,
+    new_version: Annotated[Optional[str], typer.Option(help="Version of the new server only (default: --version).")] = None,
     locale: Annotated[str, typer.Option(help="UI language of the local servers (en, de, fr).")] = "en",
     follows: Annotated[int, typer.Option(help="How many accounts the old account follows.")] = 300,
     serve_only: Annotated[bool, typer.Option("--serve-only", help="Only start the servers and print how to sign in.")] = False,
@@ -23,11 +25,11 @@ def demo(
     Headless unless --headed; prints where the screenshots are. Needs the demo extra:
     pip install 'mastomove[demo]'."""
     raise typer.Exit(run_demo(headed=headed, slow_mo=slow_mo, version=version, locale=locale, follows=follows,
-                              serve_only=serve_only))
+                              serve_only=serve_only, old_version=old_version, new_version=new_version))
 
 
 def run_demo(*, headed: bool, slow_mo: float | None, version: str, locale: str, follows: int,
-             serve_only: bool) -> int:
+             serve_only: bool, old_version: str | None = None, new_version: str | None = None) -> int:
     import time
     from datetime import datetime
 
@@ -46,8 +48,15 @@ def run_demo(*, headed: bool, slow_mo: float | None, version: str, locale: str, 
     except ImportError as error:
         person.say(f"The demo's local servers need {error.name}, which is not installed: {INSTALL_HINT}", "red")
         return int(ExitCode.BAD_INPUT)
-    person.say(f"Starting local Mastodon {version} servers ({locale})…")
-    cluster = Cluster.start(port=0, config={"version": version, "locale": locale}, seed={"follows": follows})
+    # Files on a storage origin of their own, as most real servers have them: the archive is
+    # downloaded by redirect to a signed link, avatars and headers come from the media host.
+    config: dict[str, Any] = {"version": version, "locale": locale, "storage": "s3"}
+    for role, chosen in (("old", old_version), ("new", new_version)):
+        if chosen:
+            config[role] = {"version": chosen}
+    shown = version if not (old_version or new_version) else f"{old_version or version} -> {new_version or version}"
+    person.say(f"Starting local Mastodon {shown} servers ({locale})…")
+    cluster = Cluster.start(port=0, config=config, seed={"follows": follows})
     try:
         old, new = cluster.credentials["old"], cluster.credentials["new"]
         person.say(f"  old: {cluster.old.url}  ({old.acct})")

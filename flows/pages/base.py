@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, ContextManager, Iterator
@@ -18,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from playwright.sync_api import Error as PlaywrightError
 
 from mastomove.agent.errors import (ConnectionFailed, FormRejected, PageChanged, RateLimited, ServerError, SessionExpired,
-                          UnsafeOrigin, from_playwright)
+                          Transient, UnsafeOrigin, from_playwright)
 from mastomove.agent.steps import Account
 
 if TYPE_CHECKING:
@@ -30,7 +31,9 @@ ACCOUNT_SETTINGS_PATH = "/auth/edit"
 # Mastodon's re-rendered forms; the 422 security-token page has none of these.
 FORM_FEEDBACK = "form input[name='authenticity_token'], .flash-message, .field_with_errors"
 FIELD_ERROR = ".field_with_errors span.error"
-ERROR_SUMMARY = "#error_explanation"
+# The box above a refused form (shared/_error_messages): `#error_explanation` up to 4.2, a bare
+# `.flash-message.alert` inside the form since #27536 (4.3).
+ERROR_SUMMARY = "#error_explanation, form .flash-message.alert"
 LINK_TO = "a[href='{path}'], a[href='{url}']"
 FORM_FIELDS = "form input:not([type='hidden']), form select, form textarea"
 
@@ -89,6 +92,20 @@ def raise_for_status(status: int | None, headers: dict[str, str], url: str) -> N
         raise ServerError(status, url)
 
 
+class StorageRefused(Transient):
+    """The storage host a file link redirects to refused the file: its signed URL expired (S3 signs
+    archive links for 10 seconds up to 4.3, an hour since 4.4). The server gives a fresh one when
+    the link is followed again."""
+
+
+def _chain_starts_at(response: "Response", url: str) -> bool:
+    """Is `response` an answer in the redirect chain that began with a request for `url`?"""
+    request = response.request
+    while request.redirected_from is not None:
+        request = request.redirected_from
+    return request.url == url
+
+
 class MastodonPage:
     """One page of a Mastodon server, as seen by one account's browser page."""
 
@@ -109,6 +126,12 @@ class MastodonPage:
 
     def on(self, path: str) -> bool:
         return self.path.rstrip("/") == path.rstrip("/")
+
+    def on_own_origin(self) -> bool:
+        return same_origin(self.page.url, self.account.origin)
+
+    def same_server(self, url: str) -> bool:
+        return same_origin(url, self.account.origin)
 
     def has(self, selector: str) -> bool:
         return self.page.locator(selector).count() > 0
@@ -188,35 +211,39 @@ class MastodonPage:
 
     # --- files -----------------------------------------------------------------------------
     def download(self, link: "Locator", destination: Path, *, timeout: float = 60_000) -> Path:
-        """Click a file link and save the file. The link's own answer decides what happens: an
-        attachment is saved from the browser's download, a file shown inline from the response, and
-        anything else (an error page, the sign-in form) is reported as such."""
+        """Click a file link and save the file, as the browser gets it. The link may answer with the
+        file, or (archives, media) redirect to storage on another host (a signed URL that expires,
+        or /system/... on the media host): the browser follows, with its own cookie rules, so the
+        server's cookies never reach the storage host. What the chain ends on decides: a download
+        is saved, a file shown inline is taken from its response, a refusal by the storage host is
+        a `StorageRefused` (the link expired: ask the server for a fresh one), and anything else (an
+        error page, the sign-in form) is reported as such."""
         href = urljoin(self.page.url, link.get_attribute("href") or "")
         started: list = []
+        answers: list["Response"] = []
 
         def on_download(download) -> None:
             started.append(download)
 
+        def on_response(response: "Response") -> None:
+            if _chain_starts_at(response, href):
+                answers.append(response)
+
         self.page.on("download", on_download)
+        self.page.on("response", on_response)
         try:
             with network_errors(href):
-                with self.page.expect_response(lambda r: r.url == href, timeout=timeout) as answer:
-                    link.click()
-            response = answer.value
-            raise_for_status(response.status, response.headers, href)
-            if response.status == 401:
-                raise SessionExpired(str(self.account.role))
-            if not response.ok or 300 <= response.status < 400:
-                self.page.wait_for_load_state("domcontentloaded")
-                self._check(None, href, self.SIGNED_IN)
-                raise PageChanged(f"{href} answered HTTP {response.status} instead of a file")
-            attachment = "attachment" in (response.headers.get("content-disposition") or "").lower()
-            if not (started or attachment):
-                try:
-                    destination.write_bytes(response.body())  # shown inline
-                    return destination
-                except PlaywrightError:
-                    pass  # the browser made a download of it after all (text/csv often is)
+                link.click()
+                final = self._wait_for_file(started, answers, href, timeout)
+            if final is not None and not started:
+                self._judge_final(final, href)
+                attachment = "attachment" in (final.headers.get("content-disposition") or "").lower()
+                if not attachment:
+                    try:
+                        destination.write_bytes(final.body())  # shown inline
+                        return destination
+                    except PlaywrightError:
+                        pass  # the browser made a download of it after all (text/csv, zip often are)
             with network_errors(href):
                 download = started[0] if started else self.page.wait_for_event("download", timeout=timeout)
                 failure = download.failure()
@@ -226,14 +253,49 @@ class MastodonPage:
             return destination
         finally:
             self.page.remove_listener("download", on_download)
+            self.page.remove_listener("response", on_response)
+
+    def _wait_for_file(self, started: list, answers: list["Response"], href: str, timeout: float) -> "Response | None":
+        """Until the browser downloads, or the link's redirect chain ends on an answer."""
+        deadline = time.monotonic() + timeout / 1000
+        while time.monotonic() < deadline:
+            if started:
+                return None
+            final = next((r for r in answers if not 300 <= r.status < 400), None)
+            if final is not None:
+                return final
+            self.page.wait_for_timeout(50)
+        raise ConnectionFailed(f"{href} sent no file within {timeout / 1000:.0f} s")
+
+    def _judge_final(self, response: "Response", href: str) -> None:
+        """The last answer of a download link's chain, when it is no download."""
+        url = response.url
+        own = same_origin(url, self.account.origin)
+        if own:
+            raise_for_status(response.status, response.headers, url)
+        elif response.status >= 500 or response.status == 429:
+            raise ServerError(response.status, url)
+        if own and response.status == 401:
+            raise SessionExpired(str(self.account.role))
+        if not own and response.status in (400, 401, 403, 404):
+            host = urlsplit(url).netloc
+            raise StorageRefused(f"The storage host {host} refused the file {href} leads to (HTTP {response.status}); "
+                                 "its signed link may have expired", hint="a fresh link is asked for")
+        if not response.ok:
+            self.page.wait_for_load_state("domcontentloaded")
+            self._check(None, href, self.SIGNED_IN)
+            raise PageChanged(f"{href} answered HTTP {response.status} instead of a file")
+        if own and self.SIGNED_IN and urlsplit(url).path == SIGN_IN_PATH:
+            raise SessionExpired(str(self.account.role))
 
     def fetch(self, url: str, *, headers: dict[str, str] | None = None, timeout: float = 30_000) -> "APIResponse":
         """GET with the account's cookies (the browser context's request client)."""
         with network_errors(url):
             response = self.page.context.request.get(url, headers=headers, timeout=timeout, max_redirects=5)
         raise_for_status(response.status, response.headers, url)
-        if response.status == 401 or (self.SIGNED_IN and same_origin(response.url, self.account.origin)
-                                      and urlsplit(response.url).path == SIGN_IN_PATH):
+        own = same_origin(response.url, self.account.origin)
+        if (response.status == 401 and same_origin(url, self.account.origin)) or (
+                self.SIGNED_IN and own and urlsplit(response.url).path == SIGN_IN_PATH):
             raise SessionExpired(str(self.account.role))
         return response
 

@@ -1,7 +1,8 @@
 """Export, /settings/export (app/views/settings/exports/show.html.haml).
 
-One table row per list: a label, a count, and a "CSV" link to /settings/exports/<name>.csv. Rows
-are found by the link's href, never by the (translated) label. Older servers lack some rows."""
+One table row per list: a label, a count, and a "CSV" link to /settings/exports/<name>.csv (from
+4.6 also "Filters", a "JSON" link to /settings/exports/custom_filters.json). Rows are found by the
+link's href, never by the (translated) label. Older servers lack some rows."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mastomove.flows.csv_formats import EXPORT_KINDS, ListKind
+from mastomove.flows.csv_formats import CARRIED_KINDS, ListKind
 from mastomove.flows.messages import parse_count
+from mastomove.agent.errors import PageChanged
 from mastomove.flows.pages.base import MastodonPage
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ class ExportPage(MastodonPage):
         return self.has(self.CSV_LINK.format(path=kind.export_path))
 
     def available(self) -> list[ListKind]:
-        return [kind for kind in EXPORT_KINDS if self.offers(kind)]
+        return [kind for kind in CARRIED_KINDS if self.offers(kind)]
 
     def count(self, kind: ListKind) -> int | None:
         """The number the page shows next to the list's link (the row's first data cell)."""
@@ -94,8 +96,18 @@ class ExportPage(MastodonPage):
         rows.sort(key=lambda r: r.created_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc), reverse=True)
         return rows
 
+    def _archive_link(self, row: ArchiveRow) -> "Locator":
+        return self.page.locator(f"{self.ARCHIVE_ROWS} {self.ARCHIVE_DOWNLOAD}[href='{row.download_href}']")
+
+    def has_archive_link(self, row: ArchiveRow) -> bool:
+        return self._archive_link(row).count() > 0
+
     def download_archive(self, row: ArchiveRow, destination: Path) -> Path:
-        link = self.page.locator(f"{self.ARCHIVE_ROWS} {self.ARCHIVE_DOWNLOAD}[href='{row.download_href}']")
+        """Follow the row's download link: /backups/:id/download redirects to the storage (a signed
+        URL on another host, or /system/backups/... on the media host), which the browser follows."""
+        link = self._archive_link(row)
+        if link.count() == 0:
+            raise PageChanged(f"The export page no longer lists the archive {row.id} with a download link")
         return self.download(link.first, destination, timeout=10 * 60_000)
 
 

@@ -1,16 +1,23 @@
 """Edit profile, /settings/profile (app/views/settings/profiles/show.html.haml), and
 Privacy and reach, /settings/privacy (4.2+, app/views/settings/privacy/show.html.haml).
 
+Up to 4.5 /settings/profile is the profile form (`account[display_name|note|avatar|header]`,
+`account[fields_attributes][i][name|value]`, each text field with its server's `maxlength`). From
+4.6 it holds only a callout (settings/shared/_profile_new_notice) whose link leads to the web app's
+profile editor, /profile/edit (flows/pages/profile_editor.py). Which of the two the page shows is
+how the agent tells the versions apart.
+
 Up to 4.1 "Require follow requests" is `account[locked]` on the profile page; from 4.2 it is the
 inverse, `account[unlocked]` ("Automatically accept new followers"), on the privacy page."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mastomove.agent.errors import PageChanged
-from mastomove.flows.pages.base import MastodonPage
+from mastomove.flows.pages.base import ACCOUNT_SETTINGS_PATH, MastodonPage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator
@@ -26,8 +33,31 @@ class ProfileText:
         return {"display_name": self.display_name, "note": self.note, "fields": [list(f) for f in self.fields]}
 
 
+@dataclass(frozen=True)
+class ProfileLimits:
+    """What the server accepts; None where the page does not say."""
+
+    display_name: int | None = None
+    note: int | None = None
+    fields: int | None = None
+    field_name: int | None = None
+    field_value: int | None = None
+    image_description: int | None = None  # alt text of avatar and header (4.6+)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+class ProfileKind(StrEnum):
+    FORM = "form"  # up to 4.5: the form on /settings/profile
+    EDITOR = "editor"  # 4.6+: a callout on /settings/profile, the editor at /profile/edit
+    ACCOUNT_SETTINGS = "account_settings"  # sent to /auth/edit: the account cannot use its settings
+    UNKNOWN = "unknown"
+
+
 class ProfilePage(MastodonPage):
     PATH = "/settings/profile"
+    EDITOR_PATH = "/profile/edit"
 
     DISPLAY_NAME = "[name='account[display_name]']"
     NOTE = "[name='account[note]']"
@@ -41,6 +71,34 @@ class ProfilePage(MastodonPage):
 
     def is_form(self) -> bool:
         return self.has(self.DISPLAY_NAME)
+
+    def links_to_editor(self) -> bool:
+        """The 4.6+ callout: a link to the web app's profile editor (its text is translated)."""
+        return self.link_to(self.EDITOR_PATH).count() > 0
+
+    def kind(self) -> ProfileKind:
+        """What the loaded page is, from its URL and structure alone."""
+        if self.on(self.PATH):
+            if self.is_form():
+                return ProfileKind.FORM
+            if self.links_to_editor():
+                return ProfileKind.EDITOR
+            return ProfileKind.UNKNOWN
+        if self.on(ACCOUNT_SETTINGS_PATH):
+            return ProfileKind.ACCOUNT_SETTINGS
+        return ProfileKind.UNKNOWN
+
+    def limits(self) -> ProfileLimits:
+        """The form's own limits: each field's `maxlength` and the number of field rows."""
+        def maxlength(selector: str) -> int | None:
+            found = self.page.locator(selector)
+            value = found.first.get_attribute("maxlength") if found.count() else None
+            return int(value) if value and value.strip().isdigit() else None
+
+        return ProfileLimits(
+            display_name=maxlength(self.DISPLAY_NAME), note=maxlength(self.NOTE), fields=self.field_rows(),
+            field_name=maxlength(self.FIELD_LABEL.format(index=0)),
+            field_value=maxlength(self.FIELD_CONTENT.format(index=0)))
 
     def field_rows(self) -> int:
         return self.page.locator(self.FIELD_LABELS).count()

@@ -19,6 +19,7 @@ class SignInStage(StrEnum):
     SECURITY_KEY = "security_key"  # WebAuthn only: needs a person
     EMAILED_CODE = "emailed_code"  # 3.x "suspicious sign-in" security code: needs a person
     EXTERNAL_ONLY = "external_only"  # single sign-on only (OMNIAUTH_ONLY): needs a person
+    UNKNOWN = "unknown"  # a form at the sign-in URL asking for something else: needs a person
 
 
 class SignInPage(MastodonPage):
@@ -34,6 +35,8 @@ class SignInPage(MastodonPage):
     EMAILED_CODE_FIELD = "input[name='user[sign_in_token_attempt]']"
     SWITCH_TO_ONE_TIME_CODE = "a#link-to-otp"
     EXTERNAL_LOGIN = ".alternative-login"
+    # Single sign-on buttons post to /auth/auth/<provider> (auth/shared/_links, omniauth).
+    EXTERNAL_BUTTON = "form[action*='/auth/auth/'], a[href*='/auth/auth/']"
     ALERT = ".flash-message.alert"
 
     def masked(self) -> list["Locator"]:
@@ -54,9 +57,9 @@ class SignInPage(MastodonPage):
             return SignInStage.EMAILED_CODE
         if self.has(self.PASSWORD):
             return SignInStage.PASSWORD
-        if self.has(self.EXTERNAL_LOGIN):
+        if self.has(self.EXTERNAL_LOGIN) or self.has(self.EXTERNAL_BUTTON):
             return SignInStage.EXTERNAL_ONLY
-        return SignInStage.PASSWORD if self.has(self.EMAIL) else SignInStage.EXTERNAL_ONLY
+        return SignInStage.UNKNOWN
 
     def rejected(self) -> bool:
         """Still on the sign-in URL, a form to fill again, and an alert: the server said no.

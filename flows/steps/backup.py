@@ -26,6 +26,7 @@ from typing import Any
 import tenacity
 
 from mastomove.agent.files import make_private, write_private
+from mastomove.agent.errors import Transient
 from mastomove.agent.steps import SAVED, Role, StepContext
 from mastomove.flows.pages.export import ArchiveRow, ExportPage
 from mastomove.flows.pages.public import PublicSide
@@ -114,6 +115,22 @@ def readable_page(title: str, account: str, rows: list[dict[str, Any]], complete
             f"{len(rows)} item(s), saved {esc(_when(dt.datetime.now(dt.timezone.utc)))}</p>{note}{items}</body></html>")
 
 
+class DamagedDownload(Transient):
+    """A downloaded file is not what it should be (cut off, or an error page)."""
+
+
+def zip_problem(path: Path) -> str | None:
+    """Why `path` is not a whole zip file, or None when it is one (every member's CRC checked)."""
+    if not zipfile.is_zipfile(path):
+        return "not a zip file"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        return str(error) or type(error).__name__
+    return f"{bad} is damaged" if bad else None
+
+
 # --- the step --------------------------------------------------------------------------------------
 class BackupStep:
     name = "backup"
@@ -134,7 +151,8 @@ class BackupStep:
         if exported:
             files = [os.path.relpath(Path(entry["path"]).resolve(), _root(ctx).resolve()) for entry in exported.values()]
             saved.append({"what": "lists (CSV)", "count": len(files), "files": files})
-            report.append(SAVED + f"{len(files)} lists as CSV in {Path(exported[next(iter(exported))]['path']).parent}")
+            report.append(SAVED + f"{len(files)} exported lists (CSV, filters as JSON) in "
+                          f"{Path(exported[next(iter(exported))]['path']).parent}")
         for column, label, rows in ((NotificationsColumn, "notifications", notification_rows),
                                     (ConversationsColumn, "conversations", conversation_rows)):
             entry = attempt(ctx, lambda column=column, label=label, rows=rows: self._column(ctx, column, label, rows))
@@ -251,12 +269,7 @@ class BackupStep:
             return result
         target = ctx.evidence.path(FOLDER, f"archive-{newest.created_at:%Y%m%d-%H%M%S}.zip" if newest.created_at
                                    else "archive.zip")
-        attempt(ctx, lambda: page.download_archive(newest, target))
-        make_private(target)
-        entries = None
-        if zipfile.is_zipfile(target):
-            with zipfile.ZipFile(target) as archive:
-                entries = len(archive.namelist())
+        entries = attempt(ctx, lambda: self._download_archive(ctx, page, newest, target))
         size = target.stat().st_size
         result.update({"file": str(target.resolve().relative_to(_root(ctx).resolve())), "bytes": size,
                        "entries": entries, "state": "downloaded" if fresh else "cooldown"})
@@ -270,6 +283,22 @@ class BackupStep:
         ctx.evidence.log.info("backup.archive_downloaded", bytes=size, entries=entries, fresh=fresh,
                               next_allowed_at=next_allowed)
         return result
+
+    def _download_archive(self, ctx: StepContext, page: ExportPage, row: ArchiveRow, target: Path) -> int:
+        """Download the archive (the server redirects to its storage, often another host, with a
+        link that expires: each try follows the page's link afresh) and check it is a whole zip.
+        The number of files in it."""
+        if not page.on(page.PATH) or not page.has_archive_link(row):
+            page.open()
+        page.download_archive(row, target)
+        make_private(target)
+        problem = zip_problem(target)
+        if problem:
+            ctx.evidence.log.warning("backup.archive_damaged", problem=problem, bytes=target.stat().st_size)
+            raise DamagedDownload(f"The archive downloaded from the old server is not a whole zip file ({problem})",
+                                  hint="it is downloaded again")
+        with zipfile.ZipFile(target) as archive:
+            return len(archive.namelist())
 
     def _wait_until_compiled(self, ctx: StepContext, page: ExportPage, row: ArchiveRow) -> ArchiveRow | None:
         old = ctx.accounts[Role.OLD]

@@ -1,4 +1,5 @@
-"""Download every CSV the old account's export page offers into the run folder, and count rows.
+"""Download every list the old account's export page offers into the run folder (CSV; the
+filters as JSON from 4.6), and count their rows.
 
 Read-only on the server, so a rerun simply downloads again (the export page keeps working after
 a move, too)."""
@@ -9,7 +10,7 @@ from typing import Any
 
 from mastomove.agent.steps import Role, StepContext
 from mastomove.flows import csv_formats
-from mastomove.flows.csv_formats import EXPORT_KINDS, LISTS
+from mastomove.flows.csv_formats import CARRIED_KINDS, FILTERS, LISTS
 from mastomove.flows.pages.export import ExportPage
 from mastomove.flows.steps.common import attempt, screenshot, view
 
@@ -37,9 +38,9 @@ class ExportStep:
             destination = ctx.evidence.path("exports", kind.filename)
             page.download_csv(kind, destination)
             text = csv_formats.read(destination)
-            rows = csv_formats.count_rows(text)
+            rows = csv_formats.count_entries(kind, text)
             entry: dict[str, Any] = {"path": str(destination), "rows": rows, "page_count": shown[kind.name]}
-            line = f"Export: {kind.name} {rows} row(s)"
+            line = f"Export: {kind.name} {rows} {'filter(s)' if kind.is_json else 'row(s)'}"
             if kind is LISTS:
                 entry["list_names"] = csv_formats.list_names(text)
                 line += f" in {len(entry['list_names'])} list(s)"
@@ -48,10 +49,12 @@ class ExportStep:
             files[kind.name] = entry
             report.append(line)
             log.info("export.downloaded", list=kind.name, rows=rows, page_count=shown[kind.name], file=str(destination))
-        missing = [kind.name for kind in EXPORT_KINDS if kind not in offered]
+        missing = [kind.name for kind in CARRIED_KINDS if kind not in offered and kind is not FILTERS]
         if missing:
             report.append("Export: this server offers no " + ", ".join(missing) + " export")
-        return {"files": files, "not_offered": missing, "report": report}
+        if FILTERS not in offered:
+            report.append("Filters: not carried: the old server is older than 4.6 (its export page has no filters)")
+        return {"files": files, "not_offered": missing, "filters_offered": FILTERS in offered, "report": report}
 
     def verify(self, ctx: StepContext) -> bool:
         files = ctx.result_of(self.name).get("files", {})

@@ -109,8 +109,9 @@ class MoveStep:
         if state.challenge == "current_username":
             return old.handle.username  # accounts without a password confirm with their username
         if old.password is None or not old.password.get_secret_value():
-            raise NeedsPerson("The move form asks for the old account's password",
-                              hint="give it, or run mastomove in a terminal to type it", settings=("old_password",))
+            raise NeedsPerson("The move form asks for the old account's password, and none was given",
+                              hint="give it, or run mastomove in a terminal to type it", settings=("old_password",),
+                              role=str(Role.OLD))
         return old.password.get_secret_value()
 
     def _target_facts(self, ctx: StepContext) -> TargetFacts:

@@ -163,8 +163,9 @@ class PreflightStep:
         names = poll(ctx, also_known_as, until=lambda aka: aka is None or old_actor in aka,
                      within=ALIAS_VISIBLE_WAIT_SECONDS, first_wait=1, max_wait=15)
         if names is None:
-            found.note("alias_published", "the alias in the new account's public profile (the server hides it from "
-                                          "anonymous readers); it is listed on the new account's aliases page", None)
+            found.note("alias_published", "the alias in the new account's public profile (the server shows it only "
+                                          "to signed requests, as in secure mode / AUTHORIZED_FETCH); it is listed on "
+                                          "the new account's aliases page, and the old server checks it itself", None)
         elif old_actor in names:
             found.ok("alias_published", f"{new.handle} names {old.handle} as an alias (alsoKnownAs)")
         else:

@@ -12,10 +12,14 @@ from mastomove.agent.errors import BadInput, NeedsPerson, RateLimited, SignInRej
 from mastomove.agent.steps import Account, Role, StepContext
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.base import SIGN_IN_PATH
+from mastomove.flows.pages.landing import Landing, landing
 from mastomove.flows.pages.sign_in import SignInPage, SignInStage
 from mastomove.flows.steps.common import attempt, screenshot, view
+from mastomove.flows.steps.gate import check_usable, shown_at, stop_for
 from mastomove.flows.steps.precheck import check_old_account_free, check_servers
 
+# Where Mastodon sends a signed-in person (Devise's stored location or the web app's root).
+KNOWN_AFTER_SIGN_IN = ("/home", "/web", "/deck", "/start", "/settings", "/auth/edit", "/oauth")
 
 # Mastodon refuses a one-time code from a time step it has already accepted for that user.
 _last_code_step: dict[tuple[str, str], int] = {}
@@ -43,13 +47,9 @@ def _check_identity(page: AccountSettingsPage, account: Account) -> None:
         )
 
 
-def _needs(account: Account, what: str, settings: tuple[str, ...] = ()) -> NeedsPerson:
-    return NeedsPerson(
-        f"Signing in to the {account.role} account ({account.handle}) needs {what}",
-        hint=f"give it, or run `mastomove login {account.role}` and sign in in the browser window that opens"
-        if settings else f"run `mastomove login {account.role}` and sign in in the browser window that opens",
-        settings=settings,
-    )
+def _needs(account: Account, what: str, needs: str = "sign_in_by_hand") -> NeedsPerson:
+    return NeedsPerson(f"Signing in to the {account.role} account ({account.handle}) needs {what}",
+                       needs=needs, role=str(account.role))
 
 
 def sign_in(ctx: StepContext, role: Role) -> dict[str, Any]:
@@ -67,6 +67,7 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
         settings.ensure_origin()
         _check_identity(settings, account)
         screenshot(ctx, settings, f"{role}-session-reused")
+        check_usable(ctx, role)
         log.info("sign_in.reused_session", url=settings.page.url)
         return {"reused_session": True, "two_factor": False}
 
@@ -75,7 +76,7 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
     two_factor = False
     if stage is SignInStage.PASSWORD:
         if account.password is None or not account.password.get_secret_value():
-            raise _needs(account, "a password", (f"{role}_password",))
+            raise _needs(account, "a password, and none was given", "password")
         if not account.email:
             raise BadInput(f"No e-mail address for the {role} account", settings=(f"{role}_email",))
         screenshot(ctx, form, f"{role}-sign-in-form")
@@ -96,7 +97,7 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
 
     if stage is SignInStage.ONE_TIME_CODE:
         if account.otp_secret is None or not account.otp_secret.get_secret_value():
-            raise _needs(account, "a two-factor code", (f"{role}_otp_secret",))
+            raise _needs(account, "a two-factor code, and no two-factor secret was given", "one_time_code")
         two_factor = True
         # A code is accepted once: an earlier run may have used this time step's code already, so
         # a refused code gets one more try with the next one, as a person would do.
@@ -122,17 +123,35 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
     if stage is SignInStage.SECURITY_KEY:
         raise _needs(account, "a security key")
     if stage is SignInStage.EMAILED_CODE:
-        raise _needs(account, "the security code the server just e-mailed")
+        raise _needs(account, f"the security code the server just e-mailed{shown_at(ctx, form, f'{role}-emailed-code')}")
     if stage is SignInStage.EXTERNAL_ONLY:
         raise _needs(account, "the server's own sign-in service (single sign-on)")
+    if stage is SignInStage.UNKNOWN:
+        raise _needs(account, "something mastomove does not know: after the "
+                              f"{'two-factor code' if two_factor else 'password'} the sign-in page asks for more "
+                              f"(for example a code sent by e-mail){shown_at(ctx, form, f'{role}-sign-in-unknown')}")
     if stage is not SignInStage.SIGNED_IN:
         raise SignInRejected(f"Signing in to the {role} account did not get past the sign-in page")
 
+    # Where the server sent us after the last form: a page that stands before the settings
+    # (two-factor setup required by an admin, an unknown challenge) is said as such.
+    landed = form.path
+    after = landing(form, landed)
+    if after in (Landing.TWO_FACTOR_SETUP, Landing.AUTH_SETUP):
+        stop_for(ctx, role, form, after, "the account's pages")
+    known_landing = form.on_own_origin() and (
+        landed == "/" or any(landed == p or landed.startswith(p + "/") for p in KNOWN_AFTER_SIGN_IN))
+    unknown_shot = "" if known_landing else shown_at(ctx, form, f"{role}-after-sign-in")  # before leaving it
     if not settings.open_if_signed_in():
+        if not known_landing:
+            raise NeedsPerson(f"After the {'two-factor code' if two_factor else 'password'}, the {role} server showed "
+                              f"a page mastomove does not know ({landed}) and did not sign {account.handle} in"
+                              f"{unknown_shot}", needs="look_at_page", role=str(role))
         raise SignInRejected(f"The {role} server accepted the sign-in but did not keep the session",
                              hint="cookies may be blocked for this server")
     _check_identity(settings, account)
     screenshot(ctx, settings, f"{role}-signed-in")
+    check_usable(ctx, role)
     log.info("sign_in.done", two_factor=two_factor)
     return {"reused_session": False, "two_factor": two_factor}
 

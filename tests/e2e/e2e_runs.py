@@ -123,3 +123,33 @@ def in_thread(action: Callable[[], T]) -> T:
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(action).result()
 
+
+
+# --- steps in this process -------------------------------------------------------------------------
+def in_process_run(cluster, run_dir: Path, *, step: str = "backup", **settings) -> "Run":
+    """A run of the agent in this process (its browser, its run folder), for calling steps one by one
+    (call it inside `in_thread`)."""
+    import io
+
+    from pydantic import SecretStr
+    from rich.console import Console
+
+    from mastomove.agent.accounts import accounts_for
+    from mastomove.agent.run import Run
+    from mastomove.agent.person import ConsolePerson
+    from mastomove.agent.settings import Settings
+    from mastomove.flows.steps import sign_in as sign_in_module
+
+    old = cluster.credentials["old"]
+    config = Settings(_env_file=None, old_handle=old.acct, old_url=cluster.old.url, old_email=old.email,
+                      old_password=SecretStr(old.password), old_otp_secret=SecretStr(old.otp_secret),
+                      new_handle=cluster.credentials["new"].acct, new_url=cluster.new.url,
+                      new_email=cluster.credentials["new"].email,
+                      new_password=SecretStr(cluster.credentials["new"].password), run_dir=run_dir,
+                      archive_wait_seconds=60, **settings)
+    person = ConsolePerson(interactive=False, console=Console(file=io.StringIO(), width=200))
+    run = Run(config, accounts_for(config), person, run_dir)
+    run.ctx.current_step = step
+    # The cluster was reset: no code of this process was used on it (else the agent waits for the next).
+    sign_in_module._last_code_step.clear()
+    return run

@@ -4,24 +4,19 @@ pause lists it; the archive's weekly cooldown is respected and its end said; --s
 and is never the default."""
 from __future__ import annotations
 
-import io
 import json
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
-from rich.console import Console
 
 from mastomove.agent.run import Run
-from mastomove.agent.person import ConsolePerson
 from mastomove.agent.settings import Settings
 from mastomove.agent.steps import Role
 from mastomove.agent.errors import SessionExpired
-from e2e_runs import account_env, clean_env, in_thread, mastomove
+from e2e_runs import account_env, clean_env, in_process_run, in_thread, mastomove
 from mastomove.flows.steps.backup import BackupStep
-from mastomove.flows.steps import sign_in as sign_in_module
 from mastomove.flows.steps.sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -87,24 +82,6 @@ def test_the_backup_holds_every_notification_dm_and_the_archive(mastodon, tmp_pa
     assert mastodon.old.state(account="alice")["account"]["moved_to"] is None
 
 
-def in_process_run(cluster, run_dir: Path, **settings) -> Run:
-    old = cluster.credentials["old"]
-    config = Settings(_env_file=None, old_handle=old.acct, old_url=cluster.old.url, old_email=old.email,
-                      old_password=SecretStr(old.password), old_otp_secret=SecretStr(old.otp_secret),
-                      new_handle=cluster.credentials["new"].acct, new_url=cluster.new.url,
-                      new_email=cluster.credentials["new"].email,
-                      new_password=SecretStr(cluster.credentials["new"].password), run_dir=run_dir,
-                      archive_wait_seconds=60, **settings)
-    from mastomove.agent.accounts import accounts_for
-
-    person = ConsolePerson(interactive=False, console=Console(file=io.StringIO(), width=200))
-    run = Run(config, accounts_for(config), person, run_dir)
-    run.ctx.current_step = "backup"
-    # The cluster was reset: no code of this process was used on it (else the agent waits for the next).
-    sign_in_module._last_code_step.clear()
-    return run
-
-
 def backup_once(run: Run) -> dict:
     """The backup step as a fresh run does it (its notes of earlier runs forgotten)."""
     run.state.data["steps"].pop("backup", None)
@@ -163,5 +140,35 @@ def skip_then_ask(mastodon, tmp_path) -> None:
         # A later run without --skip-backup makes the backup: the skipped step no longer counts as done.
         run.ctx.settings = run.settings.model_copy(update={"skip_backup": False})
         assert BackupStep().verify(run.ctx) is False
+    finally:
+        run.close()
+
+
+@pytest.mark.fixture_seed(notifications=1, direct_messages=1)
+@pytest.mark.fixture_config(version="4.3", storage="s3")
+def test_the_archive_by_signed_link_and_an_expired_one(mastodon, tmp_path):
+    in_thread(lambda: archive_by_signed_links(mastodon, tmp_path))
+
+
+def archive_by_signed_links(mastodon, tmp_path) -> None:
+    from mastomove.flows.pages.base import StorageRefused
+
+    run = in_process_run(mastodon, tmp_path / "run")
+    try:
+        sign_in(run.ctx, Role.OLD)
+        first = backup_once(run)  # 4.3: the link to the storage origin is signed for 10 s
+        archive = first["archive"]
+        assert archive["state"] == "downloaded" and (tmp_path / "run" / archive["file"]).is_file()
+        assert zipfile.ZipFile(tmp_path / "run" / archive["file"]).testzip() is None
+        # Every link the server signs from now on has expired before the browser gets there: each
+        # try follows the page's link afresh, and after the retries the step stops, keeping nothing.
+        mastodon.old.configure(archive_link_seconds=-1)
+        (tmp_path / "run" / archive["file"]).unlink()
+        with pytest.raises(StorageRefused):
+            backup_once(run)
+        tries = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()
+                 if '"retrying"' in line and "StorageRefused" in line]
+        assert len(tries) >= 2, "a fresh link was not asked for"
+        assert not list((tmp_path / "run" / "backup").glob("archive-*.zip"))
     finally:
         run.close()

@@ -109,7 +109,8 @@ def watch_along(mastodon, tmp_path) -> None:
         sign_in(run.ctx, Role.OLD)
         shown = read_overlay(page)
         assert shown["banner"] == "Step 1 of 10: Sign in to both accounts"
-        assert page.url.endswith("/auth/edit")
+        # signed in: last on the profile page, where sign-in checks the account can use its settings
+        assert page.url.endswith("/settings/profile")
         # The overlay is invisible to the page's own locators and to clicks.
         assert page.locator("text=Step 1 of 10").count() == 0
         assert page.evaluate("document.elementFromPoint(innerWidth / 2, innerHeight - 20).tagName") != "MASTOMOVE-OVERLAY"

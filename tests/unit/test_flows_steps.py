@@ -658,7 +658,8 @@ def test_plan_inspection_reads_both_accounts(sites, ctx):
     report = migration_plan().inspect(ctx)
     assert report["old"]["counts"] == {"follows": 1234} and not report["old"]["redirecting"]
     assert report["new"] == {"handle": "alice@new.example", "counts": {"follows": 1234}, "exists": True,
-                             "locked": True, "alias_present": True, "import_version": "bulk"}
+                             "locked": True, "alias_present": True, "import_version": "bulk", "profile": "form",
+                             "imports_filters": False}
     assert any("requires follow approval" in line for line in report["report"])
 
 
