@@ -51,7 +51,7 @@ REDACTOR_KEY = pytest.StashKey[Redactor]()
 # The order a person meets the pages in; the destructive move comes last, after every check that
 # needs the account unmoved.
 ORDER = ("test_sign_in", "test_navigation", "test_export", "test_imports", "test_aliases", "test_migration",
-         "test_compose", "test_destructive")
+         "test_compose", "test_import_worker", "test_destructive")
 
 
 @dataclass

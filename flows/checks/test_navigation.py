@@ -7,6 +7,7 @@ import pytest
 from mastomove.flows.csv_formats import FOLLOWS
 from mastomove.flows.pages import AccountSettingsPage, AliasesPage, ExportPage, ImportsPage, MigrationPage, ProfilePage
 from mastomove.flows.pages.base import MastodonPage
+from mastomove.flows.pages.profile import ProfileKind
 
 IMPORT_PATHS = (ImportsPage.PATH, ImportsPage.LEGACY_PATH)  # 4.2+, up to 4.1
 
@@ -22,7 +23,9 @@ def _arrived(page: MastodonPage) -> tuple[bool, str, str]:
     if isinstance(page, (AliasesPage, MigrationPage)):
         return page.has(page.ACCT), f"the handle field ({page.ACCT})", "the form"
     if isinstance(page, ProfilePage):
-        return page.is_form(), f"the display name field ({page.DISPLAY_NAME})", "the profile form"
+        # up to 4.5 the form; from 4.6 a notice that links to the web app's profile editor
+        return page.kind() in (ProfileKind.FORM, ProfileKind.EDITOR), \
+            f"the display name field ({page.DISPLAY_NAME}) or a link to {page.EDITOR_PATH}", "the profile form or editor link"
     return True, "", ""
 
 
