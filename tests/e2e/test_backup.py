@@ -151,6 +151,7 @@ def test_the_archive_by_signed_link_and_an_expired_one(mastodon, tmp_path):
 
 
 def archive_by_signed_links(mastodon, tmp_path) -> None:
+    from mastomove.agent.errors import GaveUp
     from mastomove.flows.pages.base import StorageRefused
 
     run = in_process_run(mastodon, tmp_path / "run")
@@ -164,8 +165,9 @@ def archive_by_signed_links(mastodon, tmp_path) -> None:
         # try follows the page's link afresh, and after the retries the step stops, keeping nothing.
         mastodon.old.configure(archive_link_seconds=-1)
         (tmp_path / "run" / archive["file"]).unlink()
-        with pytest.raises(StorageRefused):
+        with pytest.raises(GaveUp) as stopped:
             backup_once(run)
+        assert isinstance(stopped.value.__cause__, StorageRefused)
         tries = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()
                  if '"retrying"' in line and "StorageRefused" in line]
         assert len(tries) >= 2, "a fresh link was not asked for"

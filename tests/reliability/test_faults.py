@@ -44,14 +44,18 @@ READS: dict[str, list[tuple[str, str, str | None]]] = {
 # The form each step sends (a CSRF rejection only happens to non-GET requests).
 WRITES: dict[str, list[tuple[str, str, str | None]]] = {
     "sign_in": [("old", "/auth/sign_in", "POST"), ("new", "/auth/sign_in", "POST")],
-    "profile": [("new", "/settings/profile", "POST")],
+    "profile": [("new", "/settings/profile", "POST")],  # 4.6+: PROFILE_EDITOR_WRITES
     "announce": [("new", "/api/v1/statuses", "POST")],
     "alias": [("new", "/settings/aliases", "POST")],
     "backup": [("old", "/settings/export", "POST")],  # "Request your archive"
     "move": [("old", "/settings/migration", "POST")],
 }
+# From 4.6 the profile is saved by the web app's editor: an API call with the session's bearer token.
+PROFILE_EDITOR_WRITES = [("new", "/api/v1/profile", "PATCH")]
 # Steps a kind cannot reach: export and verify send no form, so no CSRF token can be refused.
 NOT_APPLICABLE = {"csrf": ("export", "verify"), "drop_after": ("export", "verify")}
+# ...nor can the 4.6+ profile editor's API call, which carries a bearer token instead of a CSRF token.
+NOT_APPLICABLE_FROM_46 = {"csrf": ("profile",)}
 # Kinds that meet a step at the form it sends rather than at the first page it reads. A lost
 # answer to a form is the hard case: the server did it, the agent must find that out, not redo it.
 AT_WRITES = ("csrf", "drop_after")
@@ -90,6 +94,7 @@ class Group:
     screenshots: bool = True  # off where they only cost time (the traced group keeps them, and scans them)
     two_factor: bool = True  # off where sessions end often: each new sign-in would wait for a fresh code
     weight: float = 5  # how long it takes, roughly (the longest start first)
+    profile_editor: bool = False  # the new server is 4.6+ (set when armed)
     armed: list[Armed] = field(default_factory=list)
 
 
@@ -102,12 +107,12 @@ GROUPS = [
 STATUSES = (500, 502, 503)
 
 
-def targets(kind: str, step: str) -> list[tuple[str, str, str | None]]:
-    """(instance, path, method) for `kind` at `step`."""
-    if step in NOT_APPLICABLE.get(kind, ()):
+def targets(kind: str, step: str, *, profile_editor: bool = False) -> list[tuple[str, str, str | None]]:
+    """(instance, path, method) for `kind` at `step`; `profile_editor`: the new server is 4.6+."""
+    if step in NOT_APPLICABLE.get(kind, ()) or (profile_editor and step in NOT_APPLICABLE_FROM_46.get(kind, ())):
         return []
     if kind in AT_WRITES:
-        return WRITES.get(step, [])
+        return PROFILE_EDITOR_WRITES if profile_editor and step == "profile" else WRITES.get(step, [])
     if kind == "sign_out" and step == "sign_in":
         # Before signing in there is no session to lose: expire the one just made, at the first
         # page read with it (the old account's migration page, checked before anything changes).
@@ -152,7 +157,8 @@ def arm(cluster, group: Group, step: str, counter: dict[str, int]) -> None:
                              detail=f"{list_kind.name} confirmation")
         return
     for kind in group.kinds:
-        for instance_name, path, method in targets(kind, step):
+        group.profile_editor = tuple(map(int, cluster.new.config()["version"].split("."))) >= (4, 6)
+        for instance_name, path, method in targets(kind, step, profile_editor=group.profile_editor):
             _arm_one(cluster, group, counter, step, kind, instance_name, path, method)
 
 
@@ -253,7 +259,7 @@ def test_every_step_survives_faults(group_name, figures):
         assert {a.detail.split()[0] for a in group.armed if a.step == "imports" and a.kind == kind} == set(IMPORT_LISTS)
     for kind in group.kinds:
         for step in STEPS:
-            if step not in NOT_APPLICABLE.get(kind, ()):
+            if step == "imports" or targets(kind, step, profile_editor=group.profile_editor):
                 assert (step, kind) in covered, f"{kind} was not armed at {step}"
     # the retries were the agent's doing, and it said so
     retried = [e for r in outcome.attempts.results for e in r.events if e.get("event") == "retrying"]
