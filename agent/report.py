@@ -17,10 +17,12 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from mastomove.agent.evidence import read_json
 from mastomove.agent.files import write_private
+from mastomove.agent.results import SavedResults, sections
+from mastomove.agent.steps import Cell, Section, Step
 
 REPORT = "report.html"
 
@@ -113,55 +115,22 @@ def _screenshots_html(run_dir: Path, shots: list[dict[str, Any]]) -> str:
     return f'<div class="shots">{"".join(figures)}</div>' if figures else ""
 
 
-def _counts_table(results: dict[str, Any]) -> str:
-    """The lists: rows in each downloaded CSV, the old page's count, what the new server imported."""
-    exported = (results.get("export") or {}).get("files") or {}
-    imported = (results.get("imports") or {}).get("lists") or {}
-    names = list(dict.fromkeys([*exported, *imported]))
-    if not names:
-        return ""
-    rows = []
-    for name in names:
-        out, into = exported.get(name) or {}, imported.get(name) or {}
-        file_rows = out.get("rows")
-        if into.get("skipped"):
-            verdict = f'<span class="muted">not imported ({esc(into["skipped"])})</span>'
-        elif into.get("finished") is None and into.get("legacy"):
-            verdict = '<span class="muted">handed to the server (no progress shown before 4.2)</span>'
-        elif into.get("total") is not None:
-            complete = into.get("imported") == into.get("total") == file_rows and not into.get("failures")
-            verdict = ('<span class="ok">✓ all imported</span>' if complete
-                       else f'<span class="bad">{esc(into.get("imported"))} of {esc(into.get("total"))} imported</span>')
-        else:
-            verdict = '<span class="muted">—</span>'
-        pending = len(into.get("follow_requests") or [])
-        rows.append(
-            f"<tr><td>{esc(name.replace('_', ' '))}</td><td class=num>{esc(file_rows)}</td>"
-            f"<td class=num>{esc(out.get('page_count'))}</td><td class=num>{esc(into.get('imported'))}</td>"
-            f"<td class=num>{esc(into.get('total'))}</td><td class=num>{esc(into.get('failures'))}</td>"
-            f"<td class=num>{pending or ''}</td><td>{verdict}</td></tr>")
-    return ("<table class=counts><thead><tr><th>list</th><th class=num>rows in the CSV</th>"
-            "<th class=num>old page shows</th><th class=num>imported</th><th class=num>server's total</th>"
-            "<th class=num>failed</th><th class=num>follow requests</th><th>verified</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+def _cell(cell: Cell, tag: str = "td") -> str:
+    text = f'<span class="{esc(cell.tone)}">{esc(cell.text)}</span>' if cell.tone else esc(cell.text)
+    return f"<{tag}{' class=num' if cell.numeric else ''}>{text}</{tag}>"
 
 
-def _backup_html(results: dict[str, Any]) -> str:
-    backup = results.get("backup") or {}
-    if not backup:
-        return ""
-    if backup.get("skipped"):
-        return '<p class="bad">Skipped (--skip-backup): notifications, private mentions and the archive were not saved.</p>'
-    rows = []
-    for item in backup.get("saved") or []:
-        files = ", ".join(esc(f) for f in item.get("files", []))
-        rows.append(f"<tr><td>{esc(item.get('what'))}</td><td class=num>{esc(item.get('count', ''))}</td><td>{files}</td></tr>")
-    archive = backup.get("archive") or {}
-    note = ""
-    if archive.get("next_allowed_at"):
-        note = f"<p class=muted>The old server allows the next archive from {esc(archive['next_allowed_at'])}.</p>"
-    return ("<table><thead><tr><th>saved</th><th class=num>count</th><th>files in the run folder</th></tr></thead>"
-            "<tbody>" + "".join(rows) + "</tbody></table>" + note)
+def _section_html(section: Section) -> str:
+    """A step's part of the report (agent.steps.Section): its table, then its lines."""
+    parts = []
+    table = section.table
+    if table is not None:
+        parts.append(f"<table{f' class={esc(table.name)}' if table.name else ''}><thead><tr>"
+                     + "".join(_cell(c, "th") for c in table.columns) + "</tr></thead><tbody>"
+                     + "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in table.rows)
+                     + "</tbody></table>")
+    parts.extend(f'<p{f" class={esc(line.tone)}" if line.tone else ""}>{esc(line.text)}</p>' for line in section.lines)
+    return "".join(parts)
 
 
 def _watch_html(run_dir: Path) -> str:
@@ -201,12 +170,12 @@ def _left_html(items: Iterable[dict[str, Any]]) -> str:
 
 
 # --- the page ---------------------------------------------------------------------------------
-def build_report(run_dir: Path) -> str:
+def build_report(run_dir: Path, steps: Sequence[Step] = ()) -> str:
+    """`steps`: the plan's, each adding its own section from its result (agent.steps.Reporting)."""
     run_dir = Path(run_dir)
     summary = read_json(run_dir / "summary.json") or {}
     state = read_json(run_dir / "state.json") or {}
     events = _log(run_dir)
-    results = {name: (record.get("result") or {}) for name, record in (state.get("steps") or {}).items()}
     outcome = summary.get("outcome") or (state.get("outcome") or {}).get("status") or "unknown"
     message = summary.get("message") or (state.get("outcome") or {}).get("message")
     title = f"mastomove: {state.get('old', '?')} → {state.get('new', '?')}"
@@ -229,12 +198,8 @@ def build_report(run_dir: Path) -> str:
              f"<p class=muted>Run folder {esc(run_dir.resolve())} · "
              f"{esc(summary.get('seconds', '?'))} s · report made {datetime.now():%Y-%m-%d %H:%M}</p>"]
 
-    counts = _counts_table(results)
-    if counts:
-        parts += ["<h2>Verified: the lists</h2>", f'<div class="card">{counts}</div>']
-    backup = _backup_html(results)
-    if backup:
-        parts += ["<h2>Saved before the move</h2>", f'<div class="card">{backup}</div>']
+    for section in sections(steps, SavedResults(state.get("steps"))):
+        parts += [f"<h2>{esc(section.title)}</h2>", f'<div class="card">{_section_html(section)}</div>']
     watch = _watch_html(run_dir)
     if watch:
         parts += ["<h2>Followers arriving</h2>", f'<div class="card">{watch}</div>']
@@ -285,10 +250,10 @@ def _page(title: str, body: str) -> str:
             f'<body><main>{body}</main><dialog id="full"><img alt=""></dialog><script>{SCRIPT}</script></body></html>')
 
 
-def write_report(run_dir: Path, redact: Callable[[str], str] | None = None) -> Path:
+def write_report(run_dir: Path, redact: Callable[[str], str] | None = None, steps: Sequence[Step] = ()) -> Path:
     """report.html, owner-only; `redact`: the run's redactor, applied to the page once rendered
-    (what the page is built from is redacted already)."""
-    page = build_report(Path(run_dir))
+    (what the page is built from is redacted already); `steps`: the plan's (their sections)."""
+    page = build_report(Path(run_dir), steps)
     return write_private(Path(run_dir) / REPORT, redact(page) if redact else page)
 
 

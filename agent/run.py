@@ -7,12 +7,12 @@ import re
 import signal
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from mastomove.agent.errors import ExitCode, MastomoveError
 from mastomove.agent.person import ConsolePerson
 from mastomove.agent.settings import Settings
-from mastomove.agent.steps import Account, Role
+from mastomove.agent.steps import Account, Role, Step
 
 if TYPE_CHECKING:
     from mastomove.agent.confirmation import Confirmation
@@ -115,15 +115,16 @@ def open_run(settings: Settings, person: ConsolePerson, *, sub: str | None = Non
     return Run(settings, accounts, person, run_dir / sub if sub else run_dir)
 
 
-def rebuild_report(run_dir: Path, redact: Callable[[str], str] | None = None) -> Path | None:
+def rebuild_report(run_dir: Path, redact: Callable[[str], str] | None = None, *,
+                   steps: "Sequence[Step]" = ()) -> Path | None:
     """Build the run folder's report again (a migration's: it has a state file), redacted by `redact`
-    once rendered; the command's outcome stands without it."""
+    once rendered, with the sections of the plan's `steps`; the command's outcome stands without it."""
     if not (run_dir / "state.json").is_file():
         return None
     from mastomove.agent.report import write_report
 
     try:
-        return write_report(run_dir, redact)
+        return write_report(run_dir, redact, steps)
     except Exception:  # noqa: BLE001 - the outcome stands without its report
         return None
 

@@ -13,7 +13,7 @@ from mastomove.agent.errors import (FailedAfterMove, MastomoveError, MoveNotConf
 from mastomove.agent.evidence import Evidence
 from mastomove.agent.person import ConsolePerson
 from mastomove.agent.state import RunState
-from mastomove.agent.steps import Account, Plan, Role, Step
+from mastomove.agent.steps import R, Account, Plan, Role, Step
 
 
 class RunContext:
@@ -39,12 +39,16 @@ class RunContext:
     def save_notes(self) -> None:
         self.state.save()
 
-    def result_of(self, step_name: str) -> dict[str, Any]:
-        return self.state.result(step_name)
+    def result_of(self, kind: type[R]) -> R | None:
+        return self.state.results().of(kind)
 
 
 class Runner:
     def __init__(self, plan: Plan, ctx: RunContext, *, attempts: int = retry.ATTEMPTS):
+        for step in plan.steps:  # a result is found by its step's name: they must agree
+            if step.result_type.step != step.name:
+                raise ValueError(f"{type(step).__name__}.result_type is the result of {step.result_type.step!r}, "
+                                 f"not of {step.name!r}")
         self.plan = plan
         self.ctx = ctx
         self.state = ctx.state
@@ -78,25 +82,29 @@ class Runner:
         started = time.monotonic()
         if self.state.is_done(step.name):
             self.person.step(number, total, step.title, resumed=True)
-            if self._call(step, step.verify):
+            if self.state.results().of(step.result_type) is None:
+                # Saved by a mastomove whose result no longer reads: done again rather than trusted.
+                log.warning("step_result_unreadable")
+            elif self._call(step, step.verify):
                 log.info("step_verified")
                 return
-            log.warning("step_no_longer_done")
+            else:
+                log.warning("step_no_longer_done")
             self.state.reopen(step.name)
         else:
             self.person.step(number, total, step.title)
         if step.irreversible:
             if self.state.was_started(step.name) and self._call(step, step.verify):
-                self.state.finish(step.name, {"report": ["already done in an earlier run"]})
+                self.state.finish(step.name, step.result_type(report=["already done in an earlier run"]))
                 return
             self._pause(step)
         self.state.start(step.name)
         log.info("step_started", attempt=self.state.step(step.name)["attempts"])
-        result = self._call(step, step.run) or {}
+        result = self._call(step, step.run) or step.result_type()
         self.state.finish(step.name, result)
         self.timings[step.name] = time.monotonic() - started
         log.info("step_done", duration_s=round(self.timings[step.name], 2))
-        for line in result.get("report", []):
+        for line in result.report:
             self.person.say(f"  ✓ {line}")
 
     def _call(self, step: Step, action: Callable[[RunContext], Any]) -> Any:

@@ -9,6 +9,8 @@ from typing import Any, Callable
 from mastomove.agent.errors import BadInput
 from mastomove.agent.evidence import now_iso
 from mastomove.agent.files import write_private
+from mastomove.agent.results import SavedResults, to_json
+from mastomove.agent.steps import StepResult
 
 STATE_VERSION = 1
 
@@ -51,9 +53,9 @@ class RunState:
         record.setdefault("started_at", now_iso())
         self.save()
 
-    def finish(self, name: str, result: dict[str, Any]) -> None:
+    def finish(self, name: str, result: StepResult) -> None:
         record = self.step(name)
-        record.update(status="done", result=result, finished_at=now_iso())
+        record.update(status="done", result=to_json(result), finished_at=now_iso())
         self.save()
 
     def reopen(self, name: str) -> None:
@@ -62,7 +64,11 @@ class RunState:
         self.save()
 
     def result(self, name: str) -> dict[str, Any]:
+        """A step's result as saved (JSON); `results()` reads them typed."""
         return self.data["steps"].get(name, {}).get("result") or {}
+
+    def results(self) -> SavedResults:
+        return SavedResults(self.data["steps"])
 
     def notes(self, name: str) -> dict[str, Any]:
         return self.step(name)["notes"]

@@ -6,10 +6,10 @@ The runner knows steps only through this module: their names, whether they are i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, ContextManager, Protocol, Sequence, TypeVar
 
 from mastomove.agent.errors import BadInput
 
@@ -102,6 +102,74 @@ class Person(Protocol):
         """Show what was verified and ask the person to type the new handle."""
 
 
+# --- what a step returns, and what it contributes to the report and the summary ------------------
+@dataclass(kw_only=True)
+class StepResult:
+    """What a step returns. Each step module defines its own subclass (one dataclass per step, its
+    fields read by attribute, never by key), saved as JSON in the state file and read back typed
+    (agent.results). `step` names the step that returns it; `report`: its lines for people.
+
+    Every field has a default, so that a result saved by an older mastomove (a field it did not
+    have) still loads; a key no field has any more is ignored."""
+
+    step: ClassVar[str] = ""
+    report: list[str] = field(default_factory=list)
+
+
+R = TypeVar("R", bound=StepResult)
+
+
+class Results(Protocol):
+    """The results of a run's steps, typed: `results.of(ExportResult)` is the export step's result,
+    or None when that step has not finished (or its saved result no longer reads)."""
+
+    def of(self, kind: type[R]) -> R | None: ...
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a report table: text (never markup) and how it reads."""
+
+    text: str = ""
+    tone: str = ""  # "" | "ok" | "bad" | "muted"
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[Cell]  # the header row (numeric: right-aligned)
+    rows: list[list[Cell]]
+    name: str = ""  # a class for the table in the page ("counts")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A step's part of the report, in generic pieces that agent.report renders without knowing
+    what they are about: a heading, a table, lines of text after it."""
+
+    title: str
+    table: Table | None = None
+    lines: list[Cell] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Something left to the person after a run, and how to finish it. `kind` is stable (tests and
+    batch tools read it); `list`: the list it is about; `accounts`/`count` when it names accounts."""
+
+    kind: str
+    what: str
+    how: str
+    list: str | None = None
+    accounts: Sequence[str] | None = None
+    count: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form (summary.json, batch.json): the fields that are set."""
+        return {key: (list(value) if key == "accounts" else value)
+                for key, value in asdict(self).items() if value is not None}
+
+
 class StepContext(Protocol):
     settings: Any  # agent.settings.Settings
     accounts: dict[Role, Account]
@@ -118,21 +186,33 @@ class StepContext(Protocol):
 
     def save_notes(self) -> None: ...
 
-    def result_of(self, step_name: str) -> dict[str, Any]:
-        """The result an earlier step returned (empty if it has not run)."""
+    def result_of(self, kind: type[R]) -> R | None:
+        """The result an earlier step returned, typed (`ctx.result_of(ExportResult)`); None if that
+        step has not finished."""
 
 
 class Step(Protocol):
     name: str  # stable: checkpoint key and screenshot prefix ("sign_in", "export", ...)
     title: str  # for people: "Download every CSV from the old account"
     irreversible: bool  # the runner pauses for confirmation before such a step
+    result_type: type[StepResult]  # what `run` returns; its `step` is this step's name
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def run(self, ctx: StepContext) -> StepResult:
         """Do the step. Reads the server's state first and does only what is missing, so a rerun
-        after an interruption never repeats a side effect. Returns a JSON-able result."""
+        after an interruption never repeats a side effect. Returns its result (a `result_type`)."""
 
     def verify(self, ctx: StepContext) -> bool:
         """On resume: is this completed step still done? Reads the UI; changes nothing."""
+
+
+class Reporting(Protocol):
+    """What a step may add besides its report lines (both optional, looked up by name): its part of
+    the report page, and what it leaves to the person. `result` is its own result (None when it has
+    not finished); `results` the others', for a step whose part needs an earlier step's."""
+
+    def report_section(self, result: Any, results: Results) -> Section | None: ...
+
+    def followups(self, result: Any, results: Results) -> list[FollowUp]: ...
 
 
 # A step's report line about something kept for the person (the pause lists these apart).
@@ -144,5 +224,3 @@ class Plan:
     steps: list[Step]
     sign_in: Callable[[StepContext, Role], None]  # used again when a session expires mid-step
     inspect: Callable[[StepContext], dict[str, Any]] | None = None  # read-only, for `mastomove plan`
-    # What is left to the person, from the steps' results: [{"what": ..., "how": ...}, ...]
-    followups: Callable[[dict[str, dict[str, Any]]], list[dict[str, Any]]] | None = None

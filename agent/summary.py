@@ -8,6 +8,7 @@ from typing import Any
 
 from mastomove.agent.errors import ExitCode
 from mastomove.agent.person import ConsolePerson
+from mastomove.agent.results import followups
 from mastomove.agent.steps import Role
 
 MARKS = {"done": "✓", "started": "…", "pending": "·"}
@@ -28,8 +29,7 @@ def write_summary(run: Any, runner: Any, outcome: str, message: str | None, seco
                       "attempts": record.get("attempts", 0),
                       "seconds": round(runner.timings.get(step.name, 0.0), 2),
                       "report": run.state.result(step.name).get("report", [])})
-    results = {step.name: run.state.result(step.name) for step in runner.plan.steps}
-    left = runner.plan.followups(results) if runner.plan.followups else []
+    left = [item.as_dict() for item in followups(runner.plan.steps, run.state.results())]
     run.evidence.write_json("summary.json", {"outcome": outcome, "message": message,
                                              "seconds": round(seconds, 1), "steps": steps, "left_to_you": left})
     lines = [f"# mastomove: {run.accounts[Role.OLD].handle} → {run.accounts[Role.NEW].handle}", "",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from mastomove.agent.steps import Plan, Role, Step, StepContext
 from mastomove.flows.steps.alias import AliasStep
-from mastomove.flows.followup import left_to_person
 from mastomove.flows.steps.announce import AnnounceStep
 from mastomove.flows.steps.backup import BackupStep
 from mastomove.flows.steps.export import ExportStep
@@ -41,5 +40,4 @@ def _sign_in_again(ctx: StepContext, role: Role) -> None:
 
 
 def migration_plan() -> Plan:
-    return Plan(steps=migration_steps(), sign_in=_sign_in_again, inspect=inspect_accounts,
-                followups=left_to_person)
+    return Plan(steps=migration_steps(), sign_in=_sign_in_again, inspect=inspect_accounts)

@@ -83,6 +83,6 @@ def run_migration(settings: "Settings", *, confirmation: "Confirmation | None" =
         run.state.set_outcome(outcome, message)
         summary = write_summary(run, runner, outcome, message, time.monotonic() - started)
         run.close()
-        report = rebuild_report(run.run_dir, run.evidence.redactor.scrub_text)
+        report = rebuild_report(run.run_dir, run.evidence.redactor.scrub_text, steps=runner.plan.steps)
     tell_outcome(person, run, outcome, message, code, summary, report)
     return int(code)

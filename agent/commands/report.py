@@ -22,12 +22,13 @@ def run_report(run_dir: Path, *, open_in_browser: bool = False, person=None) -> 
     from mastomove.agent.errors import ExitCode
     from mastomove.agent.person import ConsolePerson
     from mastomove.agent.report import write_report
+    from mastomove.flows.plan import migration_steps
 
     person = person or ConsolePerson()
     if not (run_dir / "state.json").is_file():
         person.say(f"{run_dir} is not a mastomove run folder (it has no state.json)", "red")
         return int(ExitCode.BAD_INPUT)
-    target = write_report(run_dir)
+    target = write_report(run_dir, steps=migration_steps())
     person.say(f"Report: {target}")
     if open_in_browser:
         import webbrowser

@@ -32,6 +32,7 @@ def run_watch(settings, *, minutes: float, person=None) -> int:
     from mastomove.agent.errors import ExitCode
     from mastomove.agent.evidence import read_json
     from mastomove.agent.person import ConsolePerson
+    from mastomove.agent.results import SavedResults
     from mastomove.agent.run import Stops, open_run, rebuild_report, sigterm_as_interrupt
     from mastomove.agent.steps import Role
     from mastomove.flows.followup import follow_requests_url, watch_baseline
@@ -47,8 +48,7 @@ def run_watch(settings, *, minutes: float, person=None) -> int:
     migration_dir, accounts = run.run_dir.parent, run.accounts
     steps = (read_json(migration_dir / "state.json") or {}).get("steps") or {}
     history = read_json(run.evidence.path("readings.json")) or []
-    expected, new_before = watch_baseline({name: record.get("result") or {} for name, record in steps.items()},
-                                          history)
+    expected, new_before = watch_baseline(SavedResults(steps), history)
     old, new = accounts[Role.OLD].handle, accounts[Role.NEW].handle
     approve_at = follow_requests_url(accounts[Role.NEW].url)
 
@@ -78,7 +78,9 @@ def run_watch(settings, *, minutes: float, person=None) -> int:
                    + (f": {watcher.expected} expected" if watcher.expected is not None else "")
                    + f" (at most {minutes:g} min; run again any time)")
         last = watcher.watch(seconds=minutes * 60, on_reading=keep)
-    rebuild_report(migration_dir, run.evidence.redactor.scrub_text)  # it shows the watch readings
+    from mastomove.flows.plan import migration_steps
+
+    rebuild_report(migration_dir, run.evidence.redactor.scrub_text, steps=migration_steps())  # it shows the readings
     if stops.code is not None:
         return stops.code
     if last.done:

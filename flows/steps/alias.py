@@ -2,31 +2,39 @@
 Aliases are unique per account, so the list is always read before the form is sent."""
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from mastomove.agent.errors import PageChanged, PreflightFailed
-from mastomove.agent.steps import Role, StepContext
+from mastomove.agent.steps import Role, StepContext, StepResult
 from mastomove.flows.messages import MoveOutcome, classify_alias_error
 from mastomove.flows.pages.aliases import AliasesPage
 from mastomove.flows.steps.common import attempt, screenshot, view
+
+
+@dataclass(kw_only=True)
+class AliasResult(StepResult):
+    step = "alias"
+    alias: str | None = None  # the old handle, as listed on the new account
+    created: bool = False  # False: it was listed already
 
 
 class AliasStep:
     name = "alias"
     title = "Create the alias to the old account on the new account"
     irreversible = False
+    result_type = AliasResult
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def run(self, ctx: StepContext) -> AliasResult:
         return attempt(ctx, lambda: self._ensure(ctx))
 
-    def _ensure(self, ctx: StepContext) -> dict[str, Any]:
+    def _ensure(self, ctx: StepContext) -> AliasResult:
         old_handle = ctx.accounts[Role.OLD].handle
         page = view(ctx, Role.NEW, AliasesPage)
         page.open()
         if page.lists(old_handle):
             screenshot(ctx, page, "alias-listed")
-            return {"alias": str(old_handle), "created": False,
-                    "report": [f"Alias: {old_handle} was already listed on the new account"]}
+            return AliasResult(alias=str(old_handle), created=False,
+                               report=[f"Alias: {old_handle} was already listed on the new account"])
 
         ctx.notes["submitted"] = str(old_handle)
         ctx.save_notes()
@@ -36,8 +44,8 @@ class AliasStep:
         if page.lists(old_handle):
             ctx.evidence.log.info("alias.created", alias=str(old_handle))
             screenshot(ctx, page, "alias-listed")
-            return {"alias": str(old_handle), "created": True,
-                    "report": [f"Alias: created {old_handle} on the new account"]}
+            return AliasResult(alias=str(old_handle), created=True,
+                               report=[f"Alias: created {old_handle} on the new account"])
         if error is None:
             raise PageChanged("The alias form was accepted, but the alias is not in the list")
         ctx.evidence.log.warning("alias.refused", error=error)

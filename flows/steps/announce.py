@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from mastomove.agent.steps import Role, StepContext
+from mastomove.agent.steps import Role, StepContext, StepResult
 from mastomove.flows.pages.compose import ComposePage
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.steps.common import attempt, screenshot, view
@@ -37,18 +38,30 @@ def is_announcement(status: dict[str, Any], text: str) -> bool:
     return bool(wanted) and comparable(status.get("content") or "") == wanted
 
 
+@dataclass(kw_only=True)
+class AnnounceResult(StepResult):
+    step = "announce"
+    skipped: bool = False  # turned off
+    posted: bool | None = None  # None: an earlier run may have posted it (could not re-check)
+    posted_now: bool = False  # by this run (else found from an earlier one)
+    status_id: str | None = None
+    url: str | None = None
+    visibility: str | None = None
+
+
 class AnnounceStep:
     name = "announce"
     title = "Post the moving announcement from the new account"
     irreversible = False
+    result_type = AnnounceResult
 
     def _text(self, ctx: StepContext) -> str:
         return announcement_text(ctx.settings.announcement, str(ctx.accounts[Role.OLD].handle),
                                  str(ctx.accounts[Role.NEW].handle))
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def run(self, ctx: StepContext) -> AnnounceResult:
         if not ctx.settings.post_announcement:
-            return {"skipped": True, "report": ["Announcement: not posted (turned off)"]}
+            return AnnounceResult(skipped=True, report=["Announcement: not posted (turned off)"])
         return attempt(ctx, lambda: self._announce(ctx, self._text(ctx)))
 
     def _find(self, ctx: StepContext, text: str) -> tuple[bool, dict | None]:
@@ -66,7 +79,7 @@ class AnnounceStep:
             return False, None
         return True, next((post for post in posts if is_announcement(post, text)), None)
 
-    def _announce(self, ctx: StepContext, text: str) -> dict[str, Any]:
+    def _announce(self, ctx: StepContext, text: str) -> AnnounceResult:
         log = ctx.evidence.log
         if ctx.notes.get("state") == "posted":
             # Posted by an earlier run: once is once, even if the person has deleted it since.
@@ -79,7 +92,7 @@ class AnnounceStep:
             return self._result(existing, posted_now=False)
         if not could_look and ctx.notes.get("state") == "posting":
             # An earlier run was interrupted while posting and the posts cannot be read: do not risk two.
-            return {"posted": None, "report": ["Announcement: an earlier run may have posted it (could not re-check)"]}
+            return AnnounceResult(posted=None, report=["Announcement: an earlier run may have posted it (could not re-check)"])
 
         compose = view(ctx, Role.NEW, ComposePage)
         compose.open_with_text(text)
@@ -108,13 +121,13 @@ class AnnounceStep:
         ctx.save_notes()
 
     @staticmethod
-    def _result(status: dict, *, posted_now: bool) -> dict[str, Any]:
+    def _result(status: dict, *, posted_now: bool) -> AnnounceResult:
         where = status.get("url") or status.get("uri") or "on the new account"
         visibility = f", {status['visibility']}" if status.get("visibility") else ""
         line = "posted" if posted_now else "already posted"
-        return {"posted": True, "posted_now": posted_now, "status_id": str(status.get("id")),
-                "url": status.get("url"), "visibility": status.get("visibility"),
-                "report": [f"Announcement: {line} ({where}{visibility})"]}
+        return AnnounceResult(posted=True, posted_now=posted_now, status_id=str(status.get("id")),
+                              url=status.get("url"), visibility=status.get("visibility"),
+                              report=[f"Announcement: {line} ({where}{visibility})"])
 
     def verify(self, ctx: StepContext) -> bool:
         """The announcement is among the new account's posts (when they can be read). A run after

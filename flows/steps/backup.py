@@ -20,6 +20,7 @@ import json
 import os
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,12 @@ import tenacity
 
 from mastomove.agent.files import make_private, write_private
 from mastomove.agent.errors import Transient
-from mastomove.agent.steps import SAVED, Role, StepContext
+from mastomove.agent.steps import SAVED, Cell, FollowUp, Results, Role, Section, StepContext, StepResult, Table
 from mastomove.flows.pages.export import ArchiveRow, ExportPage
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.pages.webapp import Collected, ConversationsColumn, NotificationsColumn, WebAppColumn
 from mastomove.flows.steps.common import attempt, poll, screenshot, view
+from mastomove.flows.steps.export import ExportResult
 
 FOLDER = "backup"
 SCREENSHOT_PAGES = 10  # a screenshot of each of the first pages, then of every tenth
@@ -131,62 +133,150 @@ def zip_problem(path: Path) -> str | None:
     return f"{bad} is damaged" if bad else None
 
 
+# --- the result ------------------------------------------------------------------------------------
+@dataclass(kw_only=True)
+class SavedItem:
+    what: str  # "lists (CSV)", "notifications", "conversations", "archive"
+    count: int | None = None
+    files: list[str] = field(default_factory=list)  # relative to the run folder
+    complete: bool | None = None  # a column: loaded to its end
+    screenshots: list[str] = field(default_factory=list)  # a column: its screenshots (also in files)
+
+
+@dataclass(kw_only=True)
+class Archive:
+    """The account archive: `state` is not_offered, requested, compiling, downloaded or cooldown
+    (a new one is not allowed yet: the latest was downloaded, if there is one)."""
+
+    state: str
+    line: str = ""  # the report line
+    created_at: str | None = None
+    next_allowed_at: str | None = None
+    page: str | None = None  # the export page, where it can be downloaded later
+    file: str | None = None  # relative to the run folder
+    bytes: int | None = None
+    entries: int | None = None  # files in the zip
+
+
+@dataclass(kw_only=True)
+class FollowerBaseline:
+    """Both accounts' follower counts right before the move (None: could not be read)."""
+
+    at: str | None = None
+    old_followers: int | None = None
+    new_followers: int | None = None
+
+
+@dataclass(kw_only=True)
+class BackupResult(StepResult):
+    step = "backup"
+    skipped: bool = False  # the skip_backup setting: nothing was saved
+    folder: str | None = None
+    saved: list[SavedItem] = field(default_factory=list)
+    archive: Archive | None = None
+    baseline: FollowerBaseline | None = None
+
+
 # --- the step --------------------------------------------------------------------------------------
 class BackupStep:
     name = "backup"
     title = "Save what the old account loses: notifications, private mentions, archive"
     irreversible = False
+    result_type = BackupResult
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def run(self, ctx: StepContext) -> BackupResult:
         baseline = attempt(ctx, lambda: self._follower_counts(ctx))
         folder = _root(ctx) / FOLDER
         if ctx.settings.skip_backup:
             ctx.evidence.log.warning("backup.skipped")
-            return {"skipped": True, "baseline": baseline, "report": [
+            return BackupResult(skipped=True, baseline=baseline, report=[
                 "Backup: skipped as asked: nothing was saved; the old account's notifications "
-                "and private mentions will not be reachable after the move"]}
-        saved: list[dict[str, Any]] = []
+                "and private mentions will not be reachable after the move"])
+        saved: list[SavedItem] = []
         report: list[str] = []
-        exported = ctx.result_of("export").get("files") or {}
+        export = ctx.result_of(ExportResult)
+        exported = export.files if export else {}
         if exported:
-            files = [os.path.relpath(Path(entry["path"]).resolve(), _root(ctx).resolve()) for entry in exported.values()]
-            saved.append({"what": "lists (CSV)", "count": len(files), "files": files})
+            files = [os.path.relpath(Path(entry.path).resolve(), _root(ctx).resolve()) for entry in exported.values()]
+            saved.append(SavedItem(what="lists (CSV)", count=len(files), files=files))
             report.append(SAVED + f"{len(files)} exported lists (CSV, filters as JSON) in "
-                          f"{Path(exported[next(iter(exported))]['path']).parent}")
+                          f"{Path(next(iter(exported.values())).path).parent}")
         for column, label, rows in ((NotificationsColumn, "notifications", notification_rows),
                                     (ConversationsColumn, "conversations", conversation_rows)):
             entry = attempt(ctx, lambda column=column, label=label, rows=rows: self._column(ctx, column, label, rows))
             saved.append(entry)
             shown = "private mention conversation(s)" if label == "conversations" else "notification(s)"
-            line = (f"{entry['count']} {shown} in {folder / (label + '.json')} and .html "
-                    f"({len(entry['screenshots'])} screenshot(s))")
-            report.append(SAVED + line + ("" if entry["complete"] else "; the column did not load to its end"))
+            line = (f"{entry.count} {shown} in {folder / (label + '.json')} and .html "
+                    f"({len(entry.screenshots)} screenshot(s))")
+            report.append(SAVED + line + ("" if entry.complete else "; the column did not load to its end"))
         archive = self._archive(ctx)
-        if archive.get("file"):
-            saved.append({"what": "archive", "count": archive.get("entries"), "files": [archive["file"]]})
-        report.append(SAVED + archive["line"])
-        ctx.evidence.log.info("backup.done", saved=[s["what"] for s in saved], archive=archive.get("state"))
-        return {"skipped": False, "folder": str(folder), "saved": saved, "archive": archive, "baseline": baseline,
-                "report": report}
+        if archive.file:
+            saved.append(SavedItem(what="archive", count=archive.entries, files=[archive.file]))
+        report.append(SAVED + archive.line)
+        ctx.evidence.log.info("backup.done", saved=[s.what for s in saved], archive=archive.state)
+        return BackupResult(folder=str(folder), saved=saved, archive=archive, baseline=baseline, report=report)
 
     def verify(self, ctx: StepContext) -> bool:
-        result = ctx.result_of(self.name)
-        if result.get("skipped"):
+        result = ctx.result_of(BackupResult)
+        if result is None:
+            return False
+        if result.skipped:
             return bool(ctx.settings.skip_backup)  # asked for a backup this time: make it now
         root = _root(ctx)
-        return all((root / f).is_file() for item in result.get("saved", []) for f in item.get("files", []))
+        return all((root / f).is_file() for item in result.saved for f in item.files)
+
+    # --- the report, and what is left to the person ----------------------------------------------
+    def report_section(self, result: BackupResult | None, results: Results) -> Section | None:
+        title = "Saved before the move"
+        if result is None:
+            return None
+        if result.skipped:
+            return Section(title, lines=[Cell("Skipped as asked: notifications, private mentions and the "
+                                              "archive were not saved.", "bad")])
+        rows = [[Cell(item.what), Cell("" if item.count is None else str(item.count), numeric=True),
+                 Cell(", ".join(item.files))] for item in result.saved]
+        lines = []
+        if result.archive and result.archive.next_allowed_at:
+            lines.append(Cell(f"The old server allows the next archive from {result.archive.next_allowed_at}.", "muted"))
+        return Section(title, Table([Cell("saved"), Cell("count", numeric=True), Cell("files in the run folder")], rows),
+                       lines)
+
+    def followups(self, result: BackupResult | None, results: Results) -> list[FollowUp]:
+        if result is None:
+            return []
+        if result.skipped:
+            return [FollowUp(kind="backup_skipped",
+                             what="Notifications, private mentions and the archive were not saved (the backup was "
+                                  "skipped as asked)",
+                             how="the old account can still sign in after the move: request the archive on its "
+                                 "Export page; its notifications and conversations are no longer reachable in the "
+                                 "web app")]
+        archive = result.archive
+        if archive is None:
+            return []
+        if archive.state in ("compiling", "requested"):
+            return [FollowUp(kind="archive_pending", what="The archive was still being compiled by the old server",
+                             how=f"download it later from {archive.page or 'the old account Export page'} "
+                                 "(the old account can still sign in after the move)")]
+        if archive.state == "cooldown" and not archive.file:
+            return [FollowUp(kind="archive_cooldown", what="No archive could be requested (the server allows one a week)",
+                             how=f"request it on the old account's Export page after {archive.next_allowed_at}")]
+        return []
 
     # --- follower counts right before the move -----------------------------------------------
-    def _follower_counts(self, ctx: StepContext) -> dict[str, Any]:
-        counts: dict[str, Any] = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    def _follower_counts(self, ctx: StepContext) -> FollowerBaseline:
+        counts = FollowerBaseline(at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
         for role in (Role.OLD, Role.NEW):
             account = ctx.accounts[role]
             entity = PublicSide(ctx.page(role)).lookup(account, account.handle.username) or {}
-            counts[f"{role}_followers"] = entity.get("followers_count")
+            if role is Role.OLD:
+                counts.old_followers = entity.get("followers_count")
+            else:
+                counts.new_followers = entity.get("followers_count")
         return counts
 
     # --- notifications and conversations -------------------------------------------------------
-    def _column(self, ctx: StepContext, column_class: type[WebAppColumn], label: str, rows_of) -> dict[str, Any]:
+    def _column(self, ctx: StepContext, column_class: type[WebAppColumn], label: str, rows_of) -> SavedItem:
         old = ctx.accounts[Role.OLD]
         column = view(ctx, Role.OLD, column_class)
         root = _root(ctx)
@@ -214,11 +304,11 @@ class BackupStep:
                 rows_of(found), found.complete)),
         ]
         ctx.evidence.log.info(f"backup.{label}", count=len(found.items), pages=found.pages, complete=found.complete)
-        return {"what": label, "count": len(found.items), "complete": found.complete, "screenshots": shots,
-                "files": [str(Path(p).resolve().relative_to(root.resolve())) for p in files] + shots}
+        return SavedItem(what=label, count=len(found.items), complete=found.complete, screenshots=shots,
+                         files=[str(Path(p).resolve().relative_to(root.resolve())) for p in files] + shots)
 
     # --- the archive ------------------------------------------------------------------------------
-    def _archive(self, ctx: StepContext) -> dict[str, Any]:
+    def _archive(self, ctx: StepContext) -> Archive:
         notes = ctx.notes.setdefault("archive", {})
         page = view(ctx, Role.OLD, ExportPage)
 
@@ -252,34 +342,34 @@ class BackupStep:
         elif not ours:
             screenshot(ctx, page, "archive-cooldown")
         if not rows:
-            return {"state": "not_offered", "line": "the archive: this server offers none on its export page"}
+            return Archive(state="not_offered", line="the archive: this server offers none on its export page")
 
         newest = (ours or rows)[0]
         fresh = bool(ours)
         next_allowed = _when(newest.next_allowed_at)
-        result: dict[str, Any] = {"state": "cooldown" if not fresh else "requested", "created_at": _when(newest.created_at),
-                                  "next_allowed_at": next_allowed, "page": page.url_for(page.PATH)}
+        result = Archive(state="cooldown" if not fresh else "requested", created_at=_when(newest.created_at),
+                         next_allowed_at=next_allowed, page=page.url_for(page.PATH))
         if not newest.ready:
             newest = self._wait_until_compiled(ctx, page, newest)
         if newest is None or not newest.ready:
-            result["state"] = "compiling"
+            result.state = "compiling"
             minutes = ctx.settings.archive_wait_seconds / 60
-            result["line"] = (f"the archive: requested, still compiling after {minutes:.0f} min; download it later "
-                              f"from {result['page']} (the old account can still sign in after the move)")
+            result.line = (f"the archive: requested, still compiling after {minutes:.0f} min; download it later "
+                           f"from {result.page} (the old account can still sign in after the move)")
             return result
         target = ctx.evidence.path(FOLDER, f"archive-{newest.created_at:%Y%m%d-%H%M%S}.zip" if newest.created_at
                                    else "archive.zip")
         entries = attempt(ctx, lambda: self._download_archive(ctx, page, newest, target))
         size = target.stat().st_size
-        result.update({"file": str(target.resolve().relative_to(_root(ctx).resolve())), "bytes": size,
-                       "entries": entries, "state": "downloaded" if fresh else "cooldown"})
+        result.file, result.bytes, result.entries = str(target.resolve().relative_to(_root(ctx).resolve())), size, entries
+        result.state = "downloaded" if fresh else "cooldown"
         if fresh:
-            result["line"] = (f"the archive (posts and media), requested now, in {target} ({size:,} bytes, "
-                              f"{entries} files); the server allows the next one from {next_allowed}")
+            result.line = (f"the archive (posts and media), requested now, in {target} ({size:,} bytes, "
+                           f"{entries} files); the server allows the next one from {next_allowed}")
         else:
-            result["line"] = (f"the latest archive, made {result['created_at']}, in {target} ({size:,} bytes): a new "
-                              f"one is not allowed yet (one a week), the next from {next_allowed}; posts since "
-                              "then are not in it")
+            result.line = (f"the latest archive, made {result.created_at}, in {target} ({size:,} bytes): a new "
+                           f"one is not allowed yet (one a week), the next from {next_allowed}; posts since "
+                           "then are not in it")
         ctx.evidence.log.info("backup.archive_downloaded", bytes=size, entries=entries, fresh=fresh,
                               next_allowed_at=next_allowed)
         return result

@@ -14,18 +14,20 @@ added; they are listed for the person. On servers that import lists (4.2+) this 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import tenacity
 
-from mastomove.agent.steps import Role, StepContext
+from mastomove.agent.steps import FollowUp, Results, Role, StepContext, StepResult
 from mastomove.flows import csv_formats
 from mastomove.flows.csv_formats import FOLLOWS, LISTS
 from mastomove.flows.handles import ascii_domain, normalize_acct
 from mastomove.flows.pages.export import ExportPage
 from mastomove.flows.pages.lists import ListsColumn
 from mastomove.flows.steps.common import attempt, poll, screenshot, view
+from mastomove.flows.steps.export import ExportResult
+from mastomove.flows.steps.imports import ImportsResult, shown
 
 FOLLOWS_SETTLED_SECONDS = 30  # no new follow for this long (or 3x the longest pause seen): the import is done
 FOLLOWS_WAIT_SECONDS = 15 * 60
@@ -42,35 +44,58 @@ def wanted_lists(text: str) -> dict[str, list[str]]:
     return found
 
 
+@dataclass(kw_only=True)
+class RecreatedList:
+    id: str  # the list's id on the new server
+    members: list[str] = field(default_factory=list)  # in it, read back from its editor
+    not_added: list[str] = field(default_factory=list)  # in the file, not in the list (not followed)
+
+
+@dataclass(kw_only=True)
+class ListsResult(StepResult):
+    step = "lists"
+    skipped: bool = False  # the new server imports lists (or there are none): nothing to do
+    recreated: dict[str, RecreatedList] = field(default_factory=dict)  # by title
+
+
+def lists_unsupported(results: Results) -> bool:
+    """Did the imports step find that the new server cannot import lists?"""
+    imports = results.of(ImportsResult)
+    outcome = imports.lists.get(LISTS.name) if imports else None
+    return outcome is not None and outcome.skipped == "unsupported"
+
+
 class ListsStep:
     name = "lists"
     title = "Recreate the lists where the new server cannot import them"
     irreversible = False
+    result_type = ListsResult
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
-        imported = (ctx.result_of("imports").get("lists") or {}).get(LISTS.name) or {}
-        exported = (ctx.result_of("export").get("files") or {}).get(LISTS.name)
-        if imported.get("skipped") != "unsupported" or not exported:
-            return {"skipped": True, "report": []}
-        wanted = wanted_lists(csv_formats.read(Path(exported["path"])))
+    def run(self, ctx: StepContext) -> ListsResult:
+        imports, export = ctx.result_of(ImportsResult), ctx.result_of(ExportResult)
+        imported = imports.lists.get(LISTS.name) if imports else None
+        exported = export.files.get(LISTS.name) if export else None
+        if imported is None or imported.skipped != "unsupported" or not exported:
+            return ListsResult(skipped=True)
+        wanted = wanted_lists(csv_formats.read(Path(exported.path)))
         if not wanted:
-            return {"skipped": True, "report": []}
+            return ListsResult(skipped=True)
         followed = self._wait_for_follows(ctx, {a for members in wanted.values() for a in members})
-        results: dict[str, Any] = {}
+        results: dict[str, RecreatedList] = {}
         report: list[str] = []
         for title, members in wanted.items():
             outcome = attempt(ctx, lambda title=title, members=members: self._recreate(ctx, title, members, followed))
             results[title] = outcome
         for title, outcome in results.items():
             line = (f"Lists: \"{title}\" recreated in the new account's web app (Lists) with "
-                    f"{len(outcome['members'])} of {len(wanted[title])} member(s)")
-            if outcome["not_added"]:
-                shown = ", ".join(outcome["not_added"][:SHOWN]) + (" ..." if len(outcome["not_added"]) > SHOWN else "")
-                line += f"; not added (not followed by the new account): {shown}"
+                    f"{len(outcome.members)} of {len(wanted[title])} member(s)")
+            if outcome.not_added:
+                some = ", ".join(outcome.not_added[:SHOWN]) + (" ..." if len(outcome.not_added) > SHOWN else "")
+                line += f"; not added (not followed by the new account): {some}"
             report.append(line)
         ctx.evidence.log.info("lists.recreated", lists=len(results),
-                              members=sum(len(o["members"]) for o in results.values()))
-        return {"recreated": results, "report": report}
+                              members=sum(len(o.members) for o in results.values()))
+        return ListsResult(recreated=results, report=report)
 
     # --- waiting for the follows --------------------------------------------------------------
     def _wait_for_follows(self, ctx: StepContext, members: set[str]) -> set[str]:
@@ -108,7 +133,7 @@ class ListsStep:
         return {a for a in members if normalize_acct(a, new.handle.domain) in found}
 
     # --- one list -------------------------------------------------------------------------------
-    def _recreate(self, ctx: StepContext, title: str, members: list[str], followed: set[str]) -> dict[str, Any]:
+    def _recreate(self, ctx: StepContext, title: str, members: list[str], followed: set[str]) -> RecreatedList:
         new = ctx.accounts[Role.NEW]
         local = new.handle.domain
         notes = ctx.notes.setdefault("lists", {})
@@ -146,10 +171,11 @@ class ListsStep:
         not_added = [acct for acct in members if acct not in added]
         notes[title] = {"state": "done", "id": list_id, "members": added}
         ctx.save_notes()
-        return {"id": list_id, "members": added, "not_added": not_added}
+        return RecreatedList(id=list_id, members=added, not_added=not_added)
 
     def verify(self, ctx: StepContext) -> bool:
-        recreated = ctx.result_of(self.name).get("recreated") or {}
+        done = ctx.result_of(ListsResult)
+        recreated = done.recreated if done else {}
         if not recreated:
             return True
         local = ctx.accounts[Role.NEW].handle.domain
@@ -158,12 +184,35 @@ class ListsStep:
             column = view(ctx, Role.NEW, ListsColumn)
             lists = column.open_lists()
             for title, outcome in recreated.items():
-                if outcome["id"] not in lists.values():
+                if outcome.id not in lists.values():
                     return False
-                present = {normalize_acct(m, local) for m in column.open_editor(outcome["id"])}
+                present = {normalize_acct(m, local) for m in column.open_editor(outcome.id)}
                 column.close_editor()
-                if not {normalize_acct(m, local) for m in outcome["members"]} <= present:
+                if not {normalize_acct(m, local) for m in outcome.members} <= present:
                     return False
             return True
 
         return attempt(ctx, check)
+
+    # --- what is left to the person ---------------------------------------------------------------
+    def followups(self, result: ListsResult | None, results: Results) -> list[FollowUp]:
+        """On a server that cannot import lists: the members that could not be added, or, where no
+        list was recreated, the lists themselves."""
+        if not lists_unsupported(results):
+            return []
+        if result is None or not result.recreated:
+            return [FollowUp(kind="not_importable", list=LISTS.name,
+                             what="The new server cannot import lists (Mastodon 4.1 or older)",
+                             how="recreate them in the new account's web app (Lists): exports/lists.csv has one "
+                                 "'list title,account' row per member; or import the file once the server runs "
+                                 "Mastodon 4.2 or newer")]
+        todo = []
+        for title, outcome in result.recreated.items():
+            if outcome.not_added:
+                missing = list(outcome.not_added)
+                todo.append(FollowUp(kind="list_members_missing", list=LISTS.name, accounts=missing, count=len(missing),
+                                     what=f"{len(missing)} member(s) of the list \"{title}\" could not be added (the "
+                                          f"new account does not follow them): {shown(missing)}",
+                                     how="follow them from the new account (or wait until they approve its follow "
+                                         "request), then add them to the list in the web app (Lists)"))
+        return todo

@@ -8,18 +8,19 @@ timeout, a dropped connection, an interruption) is never sent again blindly. "No
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
 
 import tenacity
 
 from mastomove.agent.errors import MoveRejected, NeedsPerson, NotAnAliasYet, Transient
 from mastomove.agent.retry import until_alias_seen
-from mastomove.agent.steps import Role, StepContext
+from mastomove.agent.steps import Role, StepContext, StepResult
 from mastomove.flows.messages import MoveOutcome, TargetFacts, classify_move_error
 from mastomove.flows.pages.migration import MigrationPage, MigrationState
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.steps.common import attempt, screenshot, view
 from mastomove.flows.steps.precheck import refuse_unless_free
+from mastomove.flows.steps.preflight import PreflightResult
 
 # (message, hint, the settings to check)
 REFUSALS = {
@@ -32,12 +33,22 @@ REFUSALS = {
 }
 
 
+@dataclass(kw_only=True)
+class MoveResult(StepResult):
+    step = "move"
+    moved_to: str | None = None  # None: found done by an earlier run (the runner's own result)
+    already: bool = False  # the old account redirected before this run sent the form
+    attempts: int = 0  # forms sent
+    followers_before: int | None = None  # the old account's followers right before the move
+
+
 class MoveStep:
     name = "move"
     title = "Move the followers to the new account"
     irreversible = True
+    result_type = MoveResult
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def run(self, ctx: StepContext) -> MoveResult:
         old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
         settings = ctx.settings
         log = ctx.evidence.log
@@ -62,7 +73,7 @@ class MoveStep:
                 hint="nothing was moved; check the alias on the new account and rerun later",
             ) from still
 
-    def _attempt(self, ctx: StepContext) -> dict[str, Any]:
+    def _attempt(self, ctx: StepContext) -> MoveResult:
         old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
         notes = ctx.notes
         page = view(ctx, Role.OLD, MigrationPage)
@@ -123,7 +134,8 @@ class MoveStep:
             status, finger = public.webfinger_answer(new, new.handle)
             if finger is None:  # a 404 says "no such account"; anything else is unknown
                 return TargetFacts(resolves=False if status == 404 else None)
-            old_actor = ctx.result_of("preflight").get("old_actor")
+            preflight = ctx.result_of(PreflightResult)
+            old_actor = preflight.old_actor if preflight else None
             if not old_actor:
                 old_finger = PublicSide(ctx.page(Role.OLD)).webfinger(old, old.handle)
                 old_actor = old_finger.actor_uri if old_finger else None
@@ -135,7 +147,7 @@ class MoveStep:
             return TargetFacts(resolves=True)
         return TargetFacts(resolves=True, lists_old=old_actor in (actor.get("alsoKnownAs") or []))
 
-    def _done(self, ctx: StepContext, page: MigrationPage, *, already: bool) -> dict[str, Any]:
+    def _done(self, ctx: StepContext, page: MigrationPage, *, already: bool) -> MoveResult:
         old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
         notes = ctx.notes
         notes["state"] = "moved"
@@ -144,8 +156,8 @@ class MoveStep:
         ctx.evidence.log.info("move.done", already=already, attempts=notes.get("attempts", 0))
         line = (f"Move: {old.handle} already redirected to {new.handle}" if already
                 else f"Move: {old.handle} now redirects to {new.handle}; its followers are being moved")
-        return {"moved_to": str(new.handle), "already": already, "attempts": notes.get("attempts", 0),
-                "followers_before": notes.get("followers_before"), "report": [line]}
+        return MoveResult(moved_to=str(new.handle), already=already, attempts=notes.get("attempts", 0),
+                          followers_before=notes.get("followers_before"), report=[line])
 
     def verify(self, ctx: StepContext) -> bool:
         def redirecting() -> bool:

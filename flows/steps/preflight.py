@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mastomove.agent.errors import PreflightFailed
-from mastomove.agent.steps import Role, StepContext
+from mastomove.agent.steps import FollowUp, Results, Role, StepContext, StepResult
 from mastomove.flows.pages.aliases import AliasesPage
 from mastomove.flows.pages.migration import MigrationPage, MigrationState
 from mastomove.flows.pages.profile import PrivacyPage, ProfilePage, open_follow_approval_setting
@@ -52,12 +52,27 @@ def follows_need_approval(ctx: StepContext) -> bool | None:
     return None
 
 
+@dataclass(kw_only=True)
+class PreflightResult(StepResult):
+    step = "preflight"
+    already_moved: bool = False  # the old account redirects to the new one already
+    checks: dict[str, Any] = field(default_factory=dict)  # check -> True, a value, or None (not checked here)
+    old_actor: str | None = None  # the accounts' ActivityPub ids
+    new_actor: str | None = None
+
+    @property
+    def unlocked_new_account(self) -> bool:
+        """Did this step turn off the new account's follow approval?"""
+        return self.checks.get("new_unlocked") == "unlocked"
+
+
 class PreflightStep:
     name = "preflight"
     title = "Check everything the move needs"
     irreversible = False
+    result_type = PreflightResult
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def run(self, ctx: StepContext) -> PreflightResult:
         return attempt(ctx, lambda: self._check(ctx, may_change=True))
 
     def verify(self, ctx: StepContext) -> bool:
@@ -67,7 +82,15 @@ class PreflightStep:
             return False
         return True
 
-    def _check(self, ctx: StepContext, *, may_change: bool) -> dict[str, Any]:
+    def followups(self, result: PreflightResult | None, results: Results) -> list[FollowUp]:
+        if result is None or not result.unlocked_new_account:
+            return []
+        return [FollowUp(kind="unlocked",
+                         what="The new account was unlocked (follow approval off) so that followers could move",
+                         how="switch \"Require follow requests\" back on in the new account's settings once the "
+                             "followers have arrived, if you want it")]
+
+    def _check(self, ctx: StepContext, *, may_change: bool) -> PreflightResult:
         old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
         public_old, public_new = PublicSide(ctx.page(Role.OLD)), PublicSide(ctx.page(Role.NEW))
         found = Findings()
@@ -78,7 +101,7 @@ class PreflightStep:
         screenshot(ctx, migration, "old-migration-page")
         if state.redirects_to(new.handle):
             found.ok("already_moved", f"{old.handle} already redirects to {new.handle}: the move step only verifies")
-            return {"already_moved": True, "report": found.report, "checks": found.checks}
+            return PreflightResult(already_moved=True, report=found.report, checks=found.checks)
         self._old_account_free(state, found, ctx)
 
         new_finger = public_new.webfinger(new, new.handle)
@@ -100,8 +123,8 @@ class PreflightStep:
         old_actor = old_finger.actor_uri if old_finger else None
         self._alias_published(ctx, public_new, new_finger.actor_uri, old_actor, found)
         ctx.evidence.log.info("preflight.done", **{k: v for k, v in found.checks.items() if isinstance(v, (bool, int, str))})
-        return {"already_moved": False, "report": found.report, "checks": found.checks,
-                "old_actor": old_actor, "new_actor": new_finger.actor_uri}
+        return PreflightResult(report=found.report, checks=found.checks, old_actor=old_actor,
+                               new_actor=new_finger.actor_uri)
 
     def _old_account_free(self, state: MigrationState, found: Findings, ctx: StepContext) -> None:
         old = ctx.accounts[Role.OLD]

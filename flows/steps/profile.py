@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mastomove.agent.errors import PageChanged
-from mastomove.agent.steps import Role, StepContext
+from mastomove.agent.steps import Role, StepContext, StepResult
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.landing import landing
 from mastomove.flows.pages.profile import ProfileKind, ProfileLimits, ProfilePage, ProfileText
@@ -175,23 +175,38 @@ def read_profile(ctx: StepContext, role: Role, kind: ProfileKind) -> Profile:
 
 
 # --- the step ---------------------------------------------------------------------------------------
+@dataclass(kw_only=True)
+class ProfileResult(StepResult):
+    step = "profile"
+    skipped: bool = False  # turned off, or the old account has moved (`moved`)
+    moved: bool = False
+    changed: bool | None = None  # False: the new account had the profile already
+    copied: dict[str, Any] = field(default_factory=dict)  # the text as sent (ProfileText.as_dict)
+    images: dict[str, str] = field(default_factory=dict)  # avatar/header -> the downloaded file
+    descriptions: dict[str, str] = field(default_factory=dict)  # the images' alt texts
+    old_kind: str | None = None  # ProfileKind of each side
+    new_kind: str | None = None
+    limits: dict[str, Any] = field(default_factory=dict)  # the new server's (ProfileLimits.as_dict)
+    errors: list[str] = field(default_factory=list)  # what the new server refused
+
+
 class ProfileStep:
     name = "profile"
     title = "Copy the profile to the new account"
     irreversible = False
+    result_type = ProfileResult
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def run(self, ctx: StepContext) -> ProfileResult:
         if not ctx.settings.copy_profile:
-            return {"skipped": True, "report": ["Profile: not copied (turned off)"]}
+            return ProfileResult(skipped=True, report=["Profile: not copied (turned off)"])
         return attempt(ctx, lambda: self._copy(ctx))
 
-    def _copy(self, ctx: StepContext) -> dict[str, Any]:
+    def _copy(self, ctx: StepContext) -> ProfileResult:
         log = ctx.evidence.log
         old_kind = profile_kind(ctx, Role.OLD)
         if old_kind is None:
-            return {"skipped": True, "moved": True,
-                    "report": ["Profile: not copied: the old account has moved and its server no longer shows "
-                               "its profile settings"]}
+            return ProfileResult(skipped=True, moved=True, report=[
+                "Profile: not copied: the old account has moved and its server no longer shows its profile settings"])
         source = read_profile(ctx, Role.OLD, old_kind)
         images = self._download_images(ctx, source)
 
@@ -224,8 +239,8 @@ class ProfileStep:
         }
         copied_images = {name: str(path) for name, (path, _) in images.items()}
         descriptions_wanted = fitted.descriptions
-        base = {"copied": wanted.as_dict(), "images": copied_images, "descriptions": descriptions_wanted,
-                "old_kind": str(old_kind), "new_kind": str(new_kind), "limits": limits.as_dict()}
+        result = ProfileResult(copied=wanted.as_dict(), images=copied_images, descriptions=descriptions_wanted,
+                               old_kind=str(old_kind), new_kind=str(new_kind), limits=limits.as_dict())
         ctx.notes["texts"] = wanted.as_dict()
         ctx.notes["descriptions"] = descriptions_wanted
         ctx.notes["kind"] = str(new_kind)
@@ -235,9 +250,10 @@ class ProfileStep:
         if same_text(current_text, wanted) and not pending and not alt_changes:
             log.info("profile.already_copied", kind=str(new_kind))
             ctx.save_notes()
-            return {**base, "changed": False,
-                    "report": [f"Profile: the new account already has the old profile (checked in {HOW[new_kind]})"]
-                    + [f"Profile: {line}" for line in fitted.notes]}
+            result.changed = False
+            result.report = ([f"Profile: the new account already has the old profile (checked in {HOW[new_kind]})"]
+                             + [f"Profile: {line}" for line in fitted.notes])
+            return result
 
         ctx.notes["submitting"] = {name: digest for name, (_, digest) in images.items() if name in pending}
         ctx.save_notes()
@@ -258,7 +274,8 @@ class ProfileStep:
             report.append(f"Profile: copied {', '.join(parts)} through {HOW[new_kind]}")
         report.extend(f"Profile: {line}" for line in fitted.notes)
         log.info("profile.saved", kind=str(new_kind), images=sorted(pending), errors=refused)
-        return {**base, "changed": True, "errors": refused, "report": report}
+        result.changed, result.errors, result.report = True, refused, report
+        return result
 
     # --- writing ------------------------------------------------------------------------------------
     def _through_form(self, ctx: StepContext, form: ProfilePage, wanted: ProfileText,

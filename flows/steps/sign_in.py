@@ -3,13 +3,14 @@ already holds. A refused sign-in is never retried: Mastodon throttles sign-ins p
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import pyotp
 
 from mastomove.agent import retry
 from mastomove.agent.errors import BadInput, NeedsPerson, RateLimited, SignInRejected
-from mastomove.agent.steps import Account, Role, StepContext
+from mastomove.agent.steps import Account, Role, StepContext, StepResult
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.base import SIGN_IN_PATH
 from mastomove.flows.pages.landing import Landing, landing
@@ -52,13 +53,26 @@ def _needs(account: Account, what: str, needs: str = "sign_in_by_hand") -> Needs
                        needs=needs, role=str(account.role))
 
 
-def sign_in(ctx: StepContext, role: Role) -> dict[str, Any]:
+@dataclass(kw_only=True)
+class SignedIn:
+    reused_session: bool  # the browser context's saved session was still signed in
+    two_factor: bool = False  # a one-time code was asked for (and typed)
+
+
+@dataclass(kw_only=True)
+class SignInResult(StepResult):
+    step = "sign_in"
+    old: SignedIn | None = None
+    new: SignedIn | None = None
+
+
+def sign_in(ctx: StepContext, role: Role) -> SignedIn:
     """Make sure `role`'s browser context is signed in to its account (the runner calls this again
     when a session expires)."""
     return attempt(ctx, lambda: _sign_in_once(ctx, role))
 
 
-def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
+def _sign_in_once(ctx: StepContext, role: Role) -> SignedIn:
     account = ctx.accounts[role]
     log = ctx.evidence.log.bind(account=str(role))
     settings = view(ctx, role, AccountSettingsPage)
@@ -69,7 +83,7 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
         screenshot(ctx, settings, f"{role}-session-reused")
         check_usable(ctx, role)
         log.info("sign_in.reused_session", url=settings.page.url)
-        return {"reused_session": True, "two_factor": False}
+        return SignedIn(reused_session=True)
 
     form = view(ctx, role, SignInPage)
     stage = form.stage()
@@ -153,27 +167,26 @@ def _sign_in_once(ctx: StepContext, role: Role) -> dict[str, Any]:
     screenshot(ctx, settings, f"{role}-signed-in")
     check_usable(ctx, role)
     log.info("sign_in.done", two_factor=two_factor)
-    return {"reused_session": False, "two_factor": two_factor}
+    return SignedIn(reused_session=False, two_factor=two_factor)
 
 
 class SignInStep:
     name = "sign_in"
     title = "Sign in to both accounts"
     irreversible = False
+    result_type = SignInResult
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
-        result: dict[str, Any] = {}
+    def run(self, ctx: StepContext) -> SignInResult:
         # Before anything changes: wrong addresses, unknown accounts and an old account that
         # cannot move stop the run here, with nothing done on either server.
         report = check_servers(ctx)
+        signed: dict[Role, SignedIn] = {}
         for role in (Role.OLD, Role.NEW):
-            outcome = sign_in(ctx, role)
-            result[str(role)] = outcome
-            how = "a saved session" if outcome["reused_session"] else "the sign-in form"
+            signed[role] = outcome = sign_in(ctx, role)
+            how = "a saved session" if outcome.reused_session else "the sign-in form"
             report.append(f"Signed in to {ctx.accounts[role].handle} ({role}) with {how}")
         report.extend(check_old_account_free(ctx))
-        result["report"] = report
-        return result
+        return SignInResult(old=signed[Role.OLD], new=signed[Role.NEW], report=report)
 
     def verify(self, ctx: StepContext) -> bool:
         return all(

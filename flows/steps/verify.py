@@ -7,28 +7,60 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from mastomove.agent.errors import FailedAfterMove
-from mastomove.agent.steps import Role, StepContext
+from mastomove.agent.steps import FollowUp, Results, Role, StepContext, StepResult
 from mastomove.flows.handles import handle_in_text, same_acct
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.aliases import AliasesPage
 from mastomove.flows.pages.migration import MigrationPage
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.steps.common import attempt, poll, screenshot, view
+from mastomove.flows.steps.move import MoveResult
+
+
+@dataclass(kw_only=True)
+class FollowerCounts:
+    """The new account's followers while the step watched them arrive (None: could not be read)."""
+
+    at_start: int | None = None
+    at_end: int | None = None
+    expected: int | None = None  # the old account's, right before the move
+
+
+@dataclass(kw_only=True)
+class VerifyResult(StepResult):
+    step = "verify"
+    redirect: bool = False  # the old account shows the redirect
+    moved_public: bool = False  # the old server's public data says it moved
+    alias: bool = False  # the new account still lists the alias
+    followers: FollowerCounts | None = None
 
 
 class VerifyStep:
     name = "verify"
     title = "Check the move and watch the followers arrive"
     irreversible = False
+    result_type = VerifyResult
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def run(self, ctx: StepContext) -> VerifyResult:
         checks = attempt(ctx, lambda: self._checks(ctx))
-        followers = self._watch_followers(ctx, checks.pop("followers_expected"))
-        checks["report"].append(followers.pop("line"))
-        return {**checks, "followers": followers}
+        followers, line = self._watch_followers(ctx, checks.pop("followers_expected"))
+        return VerifyResult(redirect=checks["redirect"], moved_public=checks["moved_public"], alias=checks["alias"],
+                            followers=followers, report=[*checks["report"], line])
+
+    def followups(self, result: VerifyResult | None, results: Results) -> list[FollowUp]:
+        followers = result.followers if result else None
+        if followers is None or followers.expected is None or followers.at_end is None:
+            return []
+        if followers.at_end >= followers.expected:
+            return []
+        return [FollowUp(kind="followers_moving", count=followers.expected - followers.at_end,
+                         what=f"{followers.at_end} of {followers.expected} followers had arrived on the new account",
+                         how="the rest arrive as their servers process the move (minutes to hours): run "
+                             "`mastomove watch` later to follow them")]
 
     def _checks(self, ctx: StepContext) -> dict[str, Any]:
         old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
@@ -64,14 +96,15 @@ class VerifyStep:
                                   hint="re-create the alias on the new account: moved followers' servers check it")
         report.append(f"Verify: {new.handle} still lists the alias {old.handle}")
 
-        expected = ctx.result_of("move").get("followers_before")
+        move = ctx.result_of(MoveResult)
+        expected = move.followers_before if move else None
         if expected is None:
             past = migration.past_migration_followers()
             expected = past[0] if past else None
         return {"redirect": True, "moved_public": bool(moved), "alias": True,
                 "followers_expected": expected, "report": report}
 
-    def _watch_followers(self, ctx: StepContext, expected: int | None) -> dict[str, Any]:
+    def _watch_followers(self, ctx: StepContext, expected: int | None) -> tuple[FollowerCounts, str]:
         new = ctx.accounts[Role.NEW]
         public = PublicSide(ctx.page(Role.NEW))
 
@@ -93,7 +126,7 @@ class VerifyStep:
         line = f"Verify: {new.handle} has {last if last is not None else 'an unknown number of'} follower(s){of}"
         if expected is not None and last is not None and last < expected:
             line += "; the rest arrive as their servers process the move (minutes to hours)"
-        return {"at_start": first, "at_end": last, "expected": expected, "line": line}
+        return FollowerCounts(at_start=first, at_end=last, expected=expected), line
 
     def verify(self, ctx: StepContext) -> bool:
         def still_moved() -> bool:

@@ -16,7 +16,7 @@ from mastomove.agent.settings import Settings
 from mastomove.agent.steps import Role
 from mastomove.agent.errors import SessionExpired
 from e2e_runs import account_env, clean_env, in_process_run, in_thread, mastomove
-from mastomove.flows.steps.backup import BackupStep
+from mastomove.flows.steps.backup import BackupResult, BackupStep
 from mastomove.flows.steps.sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -82,7 +82,7 @@ def test_the_backup_holds_every_notification_dm_and_the_archive(mastodon, tmp_pa
     assert mastodon.old.state(account="alice")["account"]["moved_to"] is None
 
 
-def backup_once(run: Run) -> dict:
+def backup_once(run: Run) -> BackupResult:
     """The backup step as a fresh run does it (its notes of earlier runs forgotten)."""
     run.state.data["steps"].pop("backup", None)
     try:
@@ -102,20 +102,20 @@ def archive_three_times(mastodon, tmp_path) -> None:
     try:
         sign_in(run.ctx, Role.OLD)
         first = backup_once(run)
-        assert first["archive"]["state"] == "downloaded", first
+        assert first.archive.state == "downloaded", first
         assert len(mastodon.old.state(account="alice")["account"]["backups"]) == 1
 
         # A week has not passed: no second request, the latest archive again, and when the next is allowed.
         second = backup_once(run)
         assert len(mastodon.old.state(account="alice")["account"]["backups"]) == 1
-        assert second["archive"]["state"] == "cooldown" and second["archive"]["file"]
-        assert second["archive"]["next_allowed_at"] == first["archive"]["next_allowed_at"]
-        assert "the next from " + first["archive"]["next_allowed_at"] in " ".join(second["report"])
+        assert second.archive.state == "cooldown" and second.archive.file
+        assert second.archive.next_allowed_at == first.archive.next_allowed_at
+        assert "the next from " + first.archive.next_allowed_at in " ".join(second.report)
 
         # Eight days later the server offers it again, and a fresh one is made.
         mastodon.old.advance_clock(8 * 24 * 3600)
         third = backup_once(run)
-        assert third["archive"]["state"] == "downloaded"
+        assert third.archive.state == "downloaded"
         assert len(mastodon.old.state(account="alice")["account"]["backups"]) == 2
     finally:
         run.close()
@@ -132,7 +132,7 @@ def skip_then_ask(mastodon, tmp_path) -> None:
     run = in_process_run(mastodon, tmp_path / "skipped", skip_backup=True)
     try:
         skipped = backup_once(run)
-        assert skipped["skipped"] and "skipped" in skipped["report"][0]
+        assert skipped.skipped and "skipped" in skipped.report[0]
         assert not (tmp_path / "skipped" / "backup").exists()
         assert mastodon.old.state(account="alice")["account"]["backups"] == []
         run.state.finish("backup", skipped)
@@ -158,13 +158,13 @@ def archive_by_signed_links(mastodon, tmp_path) -> None:
     try:
         sign_in(run.ctx, Role.OLD)
         first = backup_once(run)  # 4.3: the link to the storage origin is signed for 10 s
-        archive = first["archive"]
-        assert archive["state"] == "downloaded" and (tmp_path / "run" / archive["file"]).is_file()
-        assert zipfile.ZipFile(tmp_path / "run" / archive["file"]).testzip() is None
+        archive = first.archive
+        assert archive.state == "downloaded" and (tmp_path / "run" / archive.file).is_file()
+        assert zipfile.ZipFile(tmp_path / "run" / archive.file).testzip() is None
         # Every link the server signs from now on has expired before the browser gets there: each
         # try follows the page's link afresh, and after the retries the step stops, keeping nothing.
         mastodon.old.configure(archive_link_seconds=-1)
-        (tmp_path / "run" / archive["file"]).unlink()
+        (tmp_path / "run" / archive.file).unlink()
         with pytest.raises(GaveUp) as stopped:
             backup_once(run)
         assert isinstance(stopped.value.__cause__, StorageRefused)

@@ -142,27 +142,3 @@ def test_report_command_builds_it_again(migrated, tmp_path):
     not_a_run = mastomove("report", str(tmp_path / "nothing"), env=clean_env())
     assert not_a_run.returncode == 2
     assert not Path(tmp_path / "nothing" / "report.html").exists()
-
-
-def test_left_for_you_says_how_to_finish_what_could_not_be_done():
-    """From the results the steps write: a 4.1 server that cannot import lists, a list import with
-    failures, follow requests to locked accounts, followers still on their way."""
-    from mastomove.flows.followup import left_to_person
-
-    results = {
-        "imports": {"lists": {
-            "follows": {"imported": 38, "total": 40, "failures": 2, "failures_file": "imports/follows_failures.csv",
-                        "finished": True, "follow_requests": ["a@remote.test", "b@remote.test"]},
-            "lists": {"skipped": "unsupported"},
-            "blocks": {"rows": 4, "finished": None, "legacy": True},
-        }},
-        "verify": {"followers": {"expected": 13, "at_end": 9}},
-    }
-    left = {item["kind"]: item for item in left_to_person(results)}
-    assert "4.1" in left["not_importable"]["what"] and "lists.csv" in left["not_importable"]["how"]
-    assert left["import_failures"]["count"] == 2 and "imports/follows_failures.csv" in left["import_failures"]["how"]
-    assert left["follow_requests"]["accounts"] == ["a@remote.test", "b@remote.test"]
-    assert "mastomove watch" in left["followers_moving"]["how"] and left["followers_moving"]["count"] == 4
-    assert "unverified_import" in left
-    assert left_to_person({"imports": {"lists": {"follows": {"imported": 3, "total": 3, "failures": 0,
-                                                             "finished": True}}}}) == []

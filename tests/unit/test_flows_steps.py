@@ -19,15 +19,16 @@ import pytest
 from pydantic import SecretStr
 
 from mastomove.agent.errors import ImportRejected, MoveRejected, NeedsPerson, PreflightFailed, SignInRejected
-from mastomove.agent.steps import Account, Handle, Role
+from mastomove.agent.results import from_json, to_json
+from mastomove.agent.steps import Account, Handle, Role, StepResult
 from mastomove.flows.plan import migration_plan
 from mastomove.flows.steps.alias import AliasStep
 from mastomove.flows.steps.announce import AnnounceStep
-from mastomove.flows.steps.export import ExportStep
+from mastomove.flows.steps.export import ExportedFile, ExportResult, ExportStep
 from mastomove.flows.steps.imports import ImportsStep
 from mastomove.flows.steps.move import MoveStep
 from mastomove.flows.steps.preflight import PreflightStep
-from mastomove.flows.steps.sign_in import sign_in
+from mastomove.flows.steps.sign_in import SignedIn, sign_in
 
 Answer = tuple[int, str, dict]
 
@@ -177,7 +178,7 @@ class Ctx:
         self.person = Person()
         self._pages = pages
         self._notes: dict[str, dict] = {}
-        self.results: dict[str, dict] = {}
+        self.results: dict[str, StepResult] = {}  # by step name, as the runner keeps them
         self.step = ""
         self.saved = 0
 
@@ -191,8 +192,10 @@ class Ctx:
     def save_notes(self):
         self.saved += 1
 
-    def result_of(self, name):
-        return self.results.get(name, {})
+    def result_of(self, kind):
+        # Through the state file's JSON, as the runner hands them over.
+        found = self.results.get(kind.step)
+        return None if found is None else from_json(kind, to_json(found))
 
 
 @pytest.fixture
@@ -264,7 +267,7 @@ def test_move_waits_for_the_alias_then_moves_once(sites, ctx):
 
     ctx.step = "move"
     result = MoveStep().run(ctx)
-    assert result["moved_to"] == "alice@new.example" and not result["already"]
+    assert result.moved_to == "alice@new.example" and not result.already
     assert old.count("POST", "/settings/migration") == 3
     assert len(ctx.person.waits) == 2  # told when each next try comes
     assert ctx.notes["followers_before"] == 12
@@ -285,7 +288,7 @@ def test_move_after_a_lost_answer_reads_the_page_before_anything_else(sites, ctx
 
     ctx.step = "move"
     result = MoveStep().run(ctx)
-    assert result["moved_to"] == "alice@new.example"
+    assert result.moved_to == "alice@new.example"
     # The flow sent the form once and then read the page. (Chromium itself may resend a POST whose
     # connection closed without an answer; Mastodon refuses a second move, so that is harmless.)
     assert ctx.evidence.log.events.count("move.submitting") == 1 and ctx.notes["attempts"] == 1
@@ -320,7 +323,7 @@ def test_already_redirecting_is_done_without_a_post(sites, ctx):
     publish_accounts(old, new)
     old.on("GET", "/settings/migration")(lambda f: (200, migration_page(redirecting=True), {}))
     ctx.step = "move"
-    assert MoveStep().run(ctx)["already"]
+    assert MoveStep().run(ctx).already
     assert old.count("POST", "/settings/migration") == 0
 
 
@@ -345,8 +348,8 @@ def test_alias_is_created_once(sites, ctx):
         return redirect("/settings/aliases")
 
     ctx.step = "alias"
-    assert AliasStep().run(ctx)["created"]
-    assert not AliasStep().run(ctx)["created"]
+    assert AliasStep().run(ctx).created
+    assert not AliasStep().run(ctx).created
     assert aliases == ["alice@old.example"]
     assert AliasStep().verify(ctx)
 
@@ -427,7 +430,7 @@ FOLLOWS = ("Account address,Show boosts,Notify on new posts,Languages\n"
 def exported(ctx, tmp_path):
     path = tmp_path / "follows.csv"
     path.write_text(FOLLOWS)
-    ctx.results["export"] = {"files": {"follows": {"path": str(path), "rows": 3}}}
+    ctx.results["export"] = ExportResult(files={"follows": ExportedFile(path=str(path), rows=3)})
 
 
 def serve_new_follows_export(new: Site):
@@ -446,11 +449,11 @@ def test_import_is_confirmed_polled_and_checked_once(sites, ctx, tmp_path):
     exported(ctx, tmp_path)
     ctx.step = "imports"
     result = ImportsStep().run(ctx)
-    follows = result["lists"]["follows"]
-    assert (follows["imported"], follows["total"], follows["failures"], follows["finished"]) == (2, 3, 1, True)
-    assert follows["follow_requests"] == ["locked@remote.example"]
-    assert Path(follows["failures_file"]).read_text().startswith("Account address")
-    assert any("wait for approval" in line for line in result["report"])
+    follows = result.lists["follows"]
+    assert (follows.imported, follows.total, follows.failures, follows.finished) == (2, 3, 1, True)
+    assert follows.follow_requests == ["locked@remote.example"]
+    assert Path(follows.failures_file).read_text().startswith("Account address")
+    assert any("wait for approval" in line for line in result.report)
     assert ImportsStep().verify(ctx)
     # a rerun imports nothing again
     ImportsStep().run(ctx)
@@ -467,7 +470,7 @@ def test_a_confirmation_lost_in_an_interruption_is_not_confirmed_twice(sites, ct
     ctx.step = "imports"
     ctx.notes["follows"] = {"state": "uploaded", "import_id": "1", "uploaded_at": 0}
     result = ImportsStep().run(ctx)
-    assert result["lists"]["follows"]["finished"]
+    assert result.lists["follows"].finished
     assert new.count("POST", "/settings/imports") == 0
 
 
@@ -522,9 +525,9 @@ def test_sign_in_with_two_factor_then_reuse_the_session(sites, ctx):
     sign_in_server(old, otp=True)
     ctx.accounts[Role.OLD].otp_secret = SecretStr(OTP_SECRET)
     first = sign_in(ctx, Role.OLD)
-    assert first == {"reused_session": False, "two_factor": True}
+    assert first == SignedIn(reused_session=False, two_factor=True)
     assert ctx.evidence.entered_secret == 2  # the password, then the code
-    assert sign_in(ctx, Role.OLD)["reused_session"]
+    assert sign_in(ctx, Role.OLD).reused_session
     assert old.count("POST", "/auth/sign_in") == 2
 
 
@@ -576,12 +579,12 @@ def test_announcement_is_posted_once(sites, ctx):
     ctx.settings.post_announcement = True
     ctx.settings.announcement = "Moving from @{old} to @{new}, see you there!"
     ctx.step = "announce"
-    assert AnnounceStep().run(ctx)["posted_now"]
+    assert AnnounceStep().run(ctx).posted_now
     assert AnnounceStep().verify(ctx)
-    assert not AnnounceStep().run(ctx)["posted_now"]
+    assert not AnnounceStep().run(ctx).posted_now
     ctx._notes["announce"] = {"state": "posting"}  # interrupted while posting: the post is looked for
     again = AnnounceStep().run(ctx)
-    assert not again["posted_now"] and len(posted) == 1
+    assert not again.posted_now and len(posted) == 1
 
 
 def test_export_downloads_and_counts(sites, ctx):
@@ -594,9 +597,9 @@ def test_export_downloads_and_counts(sites, ctx):
     old.on("GET", "/settings/exports/blocks.csv")(lambda f: (200, "x@y.example\n", {"content-type": "text/csv"}))
     ctx.step = "export"
     result = ExportStep().run(ctx)
-    assert result["files"]["follows"]["rows"] == 3 and result["files"]["blocks"]["rows"] == 1
-    assert Path(result["files"]["blocks"]["path"]).read_text() == "x@y.example\n"
-    assert "lists" in result["not_offered"]
+    assert result.files["follows"].rows == 3 and result.files["blocks"].rows == 1
+    assert Path(result.files["blocks"].path).read_text() == "x@y.example\n"
+    assert "lists" in result.not_offered
     ctx.results["export"] = result
     assert ExportStep().verify(ctx)
 
@@ -632,8 +635,8 @@ def test_preflight_unlocks_the_new_account_when_allowed(sites, ctx):
         PreflightStep().run(ctx)
     ctx.settings.unlock_new_account = True
     result = PreflightStep().run(ctx)
-    assert not locked["on"] and result["checks"]["new_unlocked"] == "unlocked"
-    assert result["checks"]["alias_published"] and result["old_actor"].endswith("/users/alice")
+    assert not locked["on"] and result.unlocked_new_account and result.checks["new_unlocked"] == "unlocked"
+    assert result.checks["alias_published"] and result.old_actor.endswith("/users/alice")
     assert PreflightStep().verify(ctx)
 
 
