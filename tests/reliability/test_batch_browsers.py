@@ -66,6 +66,15 @@ def socket_inodes(pid: int) -> set[str]:
     return inodes
 
 
+def _is_shell(pid: int) -> bool:
+    """Debian's /usr/bin/chromium is a shell script: it and the subshells it forks (same command
+    line) are not browsers. Only the program it execs is."""
+    try:
+        return Path(os.readlink(f"/proc/{pid}/exe")).name in ("bash", "sh", "dash")
+    except OSError:
+        return True  # gone already: nothing to count
+
+
 @dataclass
 class Watched:
     chromium_pids: set[int] = field(default_factory=set)
@@ -81,7 +90,7 @@ class Watched:
             except OSError:
                 continue
             words = [w.decode(errors="replace") for w in command if w]
-            if not words or "chrom" not in Path(words[0]).name.lower():
+            if not words or "chrom" not in Path(words[0]).name.lower() or _is_shell(pid):
                 continue
             self.chromium_pids.add(pid)
             if "--remote-debugging-pipe" in words:
