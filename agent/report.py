@@ -205,8 +205,8 @@ def build_report(run_dir: Path, steps: Sequence[Step] = ()) -> str:
         parts += ["<h2>Followers arriving</h2>", f'<div class="card">{watch}</div>']
 
     parts.append("<h2>Steps</h2>")
-    steps = _steps(summary, state)
-    for number, step in enumerate(steps, 1):
+    shown = _steps(summary, state)
+    for number, step in enumerate(shown, 1):
         bucket = by_step.get(step["name"], {"shots": [], "retries": [], "errors": []})
         status = step.get("status") or "pending"
         seconds = f"{step['seconds']} s" if step.get("seconds") else ""
@@ -230,7 +230,7 @@ def build_report(run_dir: Path, steps: Sequence[Step] = ()) -> str:
         parts.append(f'<section class="card"><h3>Other screenshots</h3>{_screenshots_html(run_dir, leftover["shots"])}</section>')
 
     parts += ["<h2>Left for you</h2>", f'<div class="card left">{_left_html(summary.get("left_to_you") or [])}</div>',
-              "<h2>Summary</h2>", f'<div class="card">{_closing(outcome, message, steps, state)}</div>']
+              "<h2>Summary</h2>", f'<div class="card">{_closing(outcome, message, shown, state)}</div>']
     return _page(title, "".join(parts))
 
 

@@ -7,7 +7,6 @@ does not read at all (a value of another type) is None, as if the step had not f
 runner then runs that step again (steps are written to be rerun) instead of trusting it."""
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from pydantic import TypeAdapter, ValidationError
@@ -15,9 +14,13 @@ from pydantic import TypeAdapter, ValidationError
 from mastomove.agent.steps import FollowUp, R, Section, Step, StepResult
 
 
-@lru_cache(maxsize=None)
+_ADAPTERS: dict[type, TypeAdapter] = {}
+
+
 def _adapter(kind: type) -> TypeAdapter:
-    return TypeAdapter(kind)
+    if kind not in _ADAPTERS:
+        _ADAPTERS[kind] = TypeAdapter(kind)
+    return _ADAPTERS[kind]
 
 
 def to_json(result: StepResult) -> dict[str, Any]:
