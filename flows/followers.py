@@ -290,6 +290,7 @@ class PagingBudget:
         self.on_wait = on_wait
         self.clock, self.sleep = clock, sleep
         self.sent: list[float] = []
+        self.pages_read = 0  # every page read through this budget, all windows
         self.waited = 0.0
         self.server_says_wait: float | None = None
 
@@ -308,6 +309,7 @@ class PagingBudget:
             self.sleep(wait)  # computed from the window or the server's reset, never a fixed pause
             self.waited += wait
         self.sent.append(self.clock())
+        self.pages_read += 1
 
     def after_response(self, remaining: int | None, reset_in: float | None) -> None:
         if remaining is not None and reset_in is not None and remaining <= self.reserve:

@@ -35,7 +35,8 @@ def _root(ctx: StepContext) -> Path:
     return ctx.evidence.path("log.jsonl").parent
 
 
-def _budget(ctx: StepContext, role: Role) -> PagingBudget:
+def paging_budget(ctx: StepContext, role: Role) -> PagingBudget:
+    """One account's paging within Mastodon's limits; share it between reads of one run or watch."""
     server = ctx.accounts[role].handle.domain
 
     def tell(seconds: float) -> None:
@@ -53,7 +54,8 @@ def read_column(ctx: StepContext, role: Role, column_class: type[WebAppColumn], 
     next_url)` after each page. Goes on from `resume_from` (a `next` link noted earlier) when the
     app pages with a session token; otherwise scrolls the column from its top. (pages, complete)"""
     column = view(ctx, role, column_class)
-    budget = budget or _budget(ctx, role)
+    budget = budget or paging_budget(ctx, role)
+    budget.before_request()  # the column's first page counts against the server's limits too
     first: ColumnPage = attempt(ctx, column.first_page)
     pages, total = 1, len(first.items)
     on_items(first.items, first.next_url if resume_from is None else resume_from)
@@ -99,6 +101,8 @@ def save_old_followers(ctx: StepContext) -> dict[str, Any]:
         partial.unlink()
     out = open_private_append(partial)
     started = dt.datetime.now(dt.timezone.utc)
+    ctx.evidence.log.info("followers.saving", resumed=bool(resume))
+    logged_first: list[bool] = []
 
     def take(items: list[dict[str, Any]], next_url: str | None) -> None:
         for entity in items:
@@ -108,6 +112,9 @@ def save_old_followers(ctx: StepContext) -> dict[str, Any]:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         notes["next"] = next_url
         ctx.save_notes()
+        if not logged_first:
+            logged_first.append(True)  # the column is open: what follows is paging alone
+            ctx.evidence.log.info("followers.first_page", saved=len(records))
 
     try:
         pages, complete = read_column(ctx, Role.OLD, FollowersColumn, label="followers", on_items=take,
@@ -160,11 +167,12 @@ def read_handles(ctx: StepContext, role: Role, column_class: type[WebAppColumn],
 
 
 def compare_followers(ctx: StepContext, saved: list[dict[str, Any]],
-                      answers: dict[str, ServerAnswer] | None = None) -> Comparison:
+                      answers: dict[str, ServerAnswer] | None = None, budget: PagingBudget | None = None) -> Comparison:
     """The saved followers against the new account's followers and follow requests now, the
-    servers of those who did not arrive asked what they run (`answers`: asked before, kept)."""
+    servers of those who did not arrive asked what they run (`answers`: asked before, kept;
+    `budget`: the new account's paging budget, shared across a watch)."""
     old, new = ctx.accounts[Role.OLD], ctx.accounts[Role.NEW]
-    budget = _budget(ctx, Role.NEW)
+    budget = budget or paging_budget(ctx, Role.NEW)
     followers, complete = read_handles(ctx, Role.NEW, FollowersColumn, "followers of the new account", budget)
     requests, requests_complete = read_handles(ctx, Role.NEW, FollowRequestsColumn, "follow requests", budget)
     comparison = compare(saved, followers, requests, old=str(old.handle), new=str(new.handle),

@@ -14,8 +14,8 @@ the move), which needs its sign-in.
 When the run folder holds the followers list saved before the move, the watch also compares it,
 person by person, with the new account's followers and follow requests (flows/steps/followers.py:
 arrived, waiting for approval, not arrived, by server, with what each server runs): at the start,
-whenever the counts moved (at most once a minute: a comparison reads whole lists, and Mastodon
-limits paging), and at the end. That needs the new account signed in: its own lists are read as
+whenever the counts moved (at most once a minute, less often for long lists: a comparison reads
+whole lists, and Mastodon limits paging; one paging budget serves the whole watch), and at the end. That needs the new account signed in: its own lists are read as
 its owner sees them.
 
 The watch ends when everyone has arrived (or waits for approval), when what is left has not
@@ -37,10 +37,18 @@ from mastomove.flows.pages.migration import MigrationPage
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.pages.webapp import FollowRequestsColumn
 from mastomove.flows.steps.common import attempt, poll, view
-from mastomove.flows.steps.followers import compare_followers, read_handles
+from mastomove.flows.steps.followers import compare_followers, paging_budget, read_handles
 
 ALL_ARRIVED, SETTLED, TIME_UP = "all_arrived", "settled", "time_up"
 COMPARE_EVERY = 60.0  # seconds at least between two comparisons of whole lists while counts move
+# Comparisons of long lists are spaced so that they read at most this many pages per 15 minutes
+# (Mastodon allows 300 paging requests per 15 minutes per user; the web app needs some too).
+COMPARISON_PAGES_PER_WINDOW, WINDOW = 100, 900.0
+
+
+def compare_every(pages_per_comparison: int) -> float:
+    """Seconds at least between two comparisons that each read `pages_per_comparison` pages."""
+    return max(COMPARE_EVERY, WINDOW * pages_per_comparison / COMPARISON_PAGES_PER_WINDOW)
 
 
 @dataclass
@@ -93,6 +101,8 @@ class FollowerWatch:
         self.saved = saved  # the followers list kept before the move, if any
         self.comparison: Comparison | None = None
         self.answers: dict[str, ServerAnswer] = {}  # each server is asked what it runs once per watch
+        self.budget = paging_budget(ctx, Role.NEW)  # one for the whole watch: Mastodon counts per user
+        self.pages_per_comparison = 0
 
     def _entity(self, role: Role) -> dict[str, Any] | None:
         """The account's public data; None when it could not be read."""
@@ -110,7 +120,9 @@ class FollowerWatch:
 
     def compare(self) -> Comparison:
         """The saved list against the new account's followers and requests now."""
-        self.comparison = compare_followers(self.ctx, self.saved or [], self.answers)
+        before = self.budget.pages_read
+        self.comparison = compare_followers(self.ctx, self.saved or [], self.answers, self.budget)
+        self.pages_per_comparison = self.budget.pages_read - before
         return self.comparison
 
     def _done(self, reading: Reading) -> bool:
@@ -137,7 +149,8 @@ class FollowerWatch:
         arrived = max(0, followers - self.new_before) if followers is not None else None
         pending = None
         if self.locked:
-            pending = len(read_handles(self.ctx, Role.NEW, FollowRequestsColumn, "follow requests", shoot=False)[0])
+            pending = len(read_handles(self.ctx, Role.NEW, FollowRequestsColumn, "follow requests", self.budget,
+                                       shoot=False)[0])
         percent = None
         if self.expected and arrived is not None:
             percent = min(100, int(100 * (arrived + (pending or 0)) / self.expected))
@@ -179,7 +192,7 @@ class FollowerWatch:
             if signature != seen["signature"]:
                 seen.update(signature=signature, changed_at=now)
             if (self.saved is not None and signature != seen["compared"]
-                    and (reading.done or now - seen["compared_at"] >= COMPARE_EVERY)):
+                    and (reading.done or now - seen["compared_at"] >= compare_every(self.pages_per_comparison))):
                 told(self.compare())
                 seen.update(compared=signature, compared_at=now)
             return reading

@@ -182,3 +182,11 @@ def test_the_paging_budget_waits_for_the_window_and_for_the_servers_reset():
     budget.after_response(remaining=2, reset_in=30.0)  # the server says few are left
     budget.before_request()
     assert slept[-1] == 31.0 and budget.waited == 88.0
+
+
+def test_a_watch_compares_long_lists_less_often():
+    from mastomove.flows.steps.watch import compare_every
+
+    assert compare_every(2) == 60.0  # a short list: at most once a minute
+    # 5,000 followers are 63 pages: spaced so that comparisons read at most 100 pages per 15 minutes
+    assert compare_every(63) == 900 * 63 / 100
