@@ -108,6 +108,10 @@ def left_to_person(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                      "what": "The new account was unlocked (follow approval off) so that followers could move",
                      "how": "switch \"Require follow requests\" back on in the new account's settings once the "
                             "followers have arrived, if you want it"})
+    arrivals = results.get("arrivals") or {}
+    if arrivals.get("compared"):
+        todo.extend(followers_left(arrivals))
+        return todo
     followers = (results.get("verify") or {}).get("followers") or {}
     expected, arrived = followers.get("expected"), followers.get("at_end")
     if expected is not None and arrived is not None and arrived < expected:
@@ -115,6 +119,34 @@ def left_to_person(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                      "what": f"{arrived} of {expected} followers had arrived on the new account",
                      "how": "the rest arrive as their servers process the move (minutes to hours): run "
                             "`mastomove watch` later to follow them"})
+    return todo
+
+
+FOLLOWER_KINDS = ("followers_not_arrived", "followers_waiting", "followers_moving")
+
+
+def followers_left(check: dict[str, Any]) -> list[dict[str, Any]]:
+    """What is left about the followers, from a comparison (flows.followers.Comparison.as_dict):
+    those who did not arrive, by likely reason, and those waiting for approval."""
+    todo: list[dict[str, Any]] = []
+    counts = check.get("counts") or {}
+    missing = counts.get("not_arrived") or 0
+    if missing:
+        servers = [row for row in check.get("servers") or [] if row.get("not_arrived")]
+        named = _shown([f"{row['server']} ({row['not_arrived']})" for row in servers])
+        todo.append({"kind": "followers_not_arrived", "count": missing,
+                     "what": f"{missing} of {counts.get('saved', '?')} followers have not arrived on the new account "
+                             f"(by server: {named})",
+                     "how": "not-arrived.csv lists them with their server, what it runs and the likely reason. Those on "
+                            "Mastodon servers may still arrive: run `mastomove watch` later. The others' servers do not "
+                            "process the move (or are down or gone): ask them to follow the new account; "
+                            "ask-to-follow.txt has a post to adapt (mastomove posted nothing)"})
+    waiting = counts.get("waiting") or 0
+    if waiting:
+        todo.append({"kind": "followers_waiting", "count": waiting,
+                     "what": f"{waiting} follower(s) asked to follow the new account and wait for your approval "
+                             "(it requires approval)",
+                     "how": f"approve them in the new account's web app, Follow requests ({FOLLOW_REQUESTS_PATH})"})
     return todo
 
 

@@ -7,10 +7,15 @@
 - the account archive ("Request your archive" on the export page, downloaded once compiled).
   The server allows one a week: when the button is not offered, the latest archive is downloaded
   and the next allowed time is said. The request is written down before it is sent, so a rerun
-  never asks twice.
+  never asks twice;
+- last, right before the pause, the followers as the web app shows them to the person
+  (followers.csv and .json, flows/steps/followers.py): after the move, `mastomove watch` and the
+  end of the migration compare them with the new account's followers.
 
 Also notes the follower counts of both accounts right before the move, for `mastomove watch`.
-Skipping the backup (a setting) skips the saving (never the default); the step then says so at the pause.
+Skipping the backup (a setting) skips the saving of notifications, private mentions and the
+archive (never the default; the step then says so at the pause); the followers list is still
+kept, as the comparison after the move needs it.
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ from mastomove.flows.pages.export import ArchiveRow, ExportPage
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.pages.webapp import Collected, ConversationsColumn, NotificationsColumn, WebAppColumn
 from mastomove.flows.steps.common import attempt, poll, screenshot, view
+from mastomove.flows.steps.followers import save_old_followers
 
 FOLDER = "backup"
 SCREENSHOT_PAGES = 10  # a screenshot of each of the first pages, then of every tenth
@@ -134,7 +140,7 @@ def zip_problem(path: Path) -> str | None:
 # --- the step --------------------------------------------------------------------------------------
 class BackupStep:
     name = "backup"
-    title = "Save what the old account loses: notifications, private mentions, archive"
+    title = "Save what the old account loses: notifications, private mentions, archive, the followers list"
     irreversible = False
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
@@ -142,9 +148,11 @@ class BackupStep:
         folder = _root(ctx) / FOLDER
         if ctx.settings.skip_backup:
             ctx.evidence.log.warning("backup.skipped")
-            return {"skipped": True, "baseline": baseline, "report": [
-                "Backup: skipped as asked: nothing was saved; the old account's notifications "
-                "and private mentions will not be reachable after the move"]}
+            followers = save_old_followers(ctx)
+            return {"skipped": True, "baseline": baseline, "saved": [followers], "report": [
+                "Backup: skipped as asked: notifications, private mentions and the archive were not saved; the old "
+                "account's notifications and private mentions will not be reachable after the move",
+                followers["line"]]}
         saved: list[dict[str, Any]] = []
         report: list[str] = []
         exported = ctx.result_of("export").get("files") or {}
@@ -165,14 +173,17 @@ class BackupStep:
         if archive.get("file"):
             saved.append({"what": "archive", "count": archive.get("entries"), "files": [archive["file"]]})
         report.append(SAVED + archive["line"])
+        followers = save_old_followers(ctx)
+        saved.append(followers)
+        report.append(followers["line"])
         ctx.evidence.log.info("backup.done", saved=[s["what"] for s in saved], archive=archive.get("state"))
         return {"skipped": False, "folder": str(folder), "saved": saved, "archive": archive, "baseline": baseline,
                 "report": report}
 
     def verify(self, ctx: StepContext) -> bool:
         result = ctx.result_of(self.name)
-        if result.get("skipped"):
-            return bool(ctx.settings.skip_backup)  # asked for a backup this time: make it now
+        if result.get("skipped") and not ctx.settings.skip_backup:
+            return False  # asked for a backup this time: make it now
         root = _root(ctx)
         return all((root / f).is_file() for item in result.get("saved", []) for f in item.get("files", []))
 
