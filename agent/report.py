@@ -1,6 +1,6 @@
 """The run report: one self-contained HTML file in the run folder (report.html), readable anywhere,
 built only from what the run folder holds (summary.json, state.json, log.jsonl, screenshots/,
-backup/, watch/). `mastomove report RUN_DIR` builds it again at any time.
+backup/, watch/, followers-check.json). `mastomove report RUN_DIR` builds it again at any time.
 
 Each step with its screenshots (thumbnails that open full size), its time, attempts and retries,
 what was verified (the counts of the CSVs against the servers' counts), errors, what is left to
@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from mastomove.agent import followers as follower_files
 from mastomove.agent.evidence import read_json
 from mastomove.agent.files import write_private
 from mastomove.agent.results import SavedResults, sections
@@ -50,6 +51,7 @@ dialog{padding:0;border:0;max-width:96vw;max-height:96vh;background:transparent}
 dialog img{max-width:96vw;max-height:92vh;display:block;cursor:zoom-out}
 dialog::backdrop{background:rgba(10,12,30,.8)}
 svg text{font-size:11px;fill:#60647a}
+pre.post{white-space:pre-wrap;background:#fafbfe;border:1px solid #e4e6ef;border-radius:6px;padding:10px}
 """
 SCRIPT = """
 document.addEventListener('click', function (event) {
@@ -161,6 +163,52 @@ def _watch_html(run_dir: Path) -> str:
             f"{len(readings)} reading(s).</p>{chart}")
 
 
+PEOPLE_SHOWN = 100
+
+
+def _followers_html(run_dir: Path) -> str:
+    """Who came along: the latest comparison of the followers saved before the move with the new
+    account's (the end of the migration, or the last `mastomove watch`), by server."""
+    check = follower_files.read_check(run_dir)
+    if not check:
+        return ""
+    counts = check.get("counts") or {}
+    rows = []
+    for row in check.get("servers") or []:
+        answer = row.get("answer") or {}
+        answers = "" if not row.get("not_arrived") else (
+            "yes" if answer.get("answers") else "gone" if answer.get("failure") == "gone"
+            else f"no ({answer.get('failure')})" if answer.get("answers") is False else "not asked")
+        missing = row.get("not_arrived") or 0
+        rows.append(
+            f'<tr data-server="{esc(row.get("server"))}" data-kind="{esc(row.get("kind") or "")}">'
+            f"<td>{esc(row.get('server'))}</td><td class=num>{esc(row.get('arrived', 0))}</td>"
+            f"<td class=num>{esc(row.get('waiting', 0))}</td>"
+            f"<td class=num>{'<span class=bad>' + esc(missing) + '</span>' if missing else 0}</td>"
+            f"<td>{esc(row.get('software') or '')}</td><td>{esc(answers)}</td><td>{esc(row.get('reason') or '')}</td></tr>")
+    table = ("<table class=arrivals><thead><tr><th>server</th><th class=num>arrived</th><th class=num>waiting for "
+             "your approval</th><th class=num>not arrived</th><th>runs</th><th>answers</th><th>likely reason</th>"
+             "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    head = (f'<p class=followers-counts data-saved="{esc(counts.get("saved"))}" data-arrived="{esc(counts.get("arrived"))}" '
+            f'data-waiting="{esc(counts.get("waiting"))}" data-not-arrived="{esc(counts.get("not_arrived"))}">'
+            f"{esc(follower_files.headline(check))}. <span class=muted>Compared {esc(check.get('at'))}; "
+            "`mastomove watch` brings this up to date.</span></p>")
+    people = ""
+    missing = check.get("not_arrived") or []
+    if missing:
+        shown = "".join(f"<li>{esc(r.get('handle'))} <span class=muted>{esc(r.get('display_name') or '')}</span></li>"
+                        for r in missing[:PEOPLE_SHOWN])
+        more = f"<p class=muted>… and {len(missing) - PEOPLE_SHOWN} more.</p>" if len(missing) > PEOPLE_SHOWN else ""
+        people = (f'<h3>Not arrived</h3><p>All of them, with their server and the likely reason, in '
+                  f'<a href="{esc(follower_files.NOT_ARRIVED_CSV)}">{esc(follower_files.NOT_ARRIVED_CSV)}</a>.</p>'
+                  f"<ul class=not-arrived>{shown}</ul>{more}")
+    posts = follower_files.read_posts(run_dir)
+    if posts and missing:
+        people += (f"<h3>A post to ask them (not posted)</h3><p class=muted>From {esc(follower_files.POST_TXT)}: "
+                   f"adapt it and post it from the new account yourself.</p><pre class=post>{esc(posts)}</pre>")
+    return head + table + people
+
+
 def _left_html(items: Iterable[dict[str, Any]]) -> str:
     items = list(items)
     if not items:
@@ -200,6 +248,9 @@ def build_report(run_dir: Path, steps: Sequence[Step] = ()) -> str:
 
     for section in sections(steps, SavedResults(state.get("steps"))):
         parts += [f"<h2>{esc(section.title)}</h2>", f'<div class="card">{_section_html(section)}</div>']
+    followers = _followers_html(run_dir)
+    if followers:
+        parts += ["<h2>Followers: who came along</h2>", f'<div class="card" id="followers">{followers}</div>']
     watch = _watch_html(run_dir)
     if watch:
         parts += ["<h2>Followers arriving</h2>", f'<div class="card">{watch}</div>']

@@ -15,6 +15,8 @@ Sections (each measured within this one invocation; compared runs are back to ba
   csv       peak memory of the CSV handling (tracemalloc) against one parsed copy of the file
   checkui   `mastomove check-ui` against the local servers: its wall time (target: under a minute),
             the slowest checks
+  followers 1,000 and 5,000 followers: the followers list saved before the move and compared after
+            it (time per 1,000 followers, memory), within one invocation
 """
 from __future__ import annotations
 
@@ -36,11 +38,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import runner, world
+from bench import logtimes, runner, world
 
 STEPS = ["startup", "sign_in", "profile", "announce", "export", "imports", "alias", "preflight", "move", "verify",
          "shutdown"]
-SECTIONS = ["cold", "csv", "capture", "floor", "network", "checkui", "scaling", "evidence", "polling", "batch"]
+SECTIONS = ["cold", "csv", "capture", "floor", "network", "checkui", "scaling", "evidence", "polling", "batch",
+            "followers"]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 # Where the agent's screenshots make their Playwright calls (the probe's call sites).
 SCREENSHOT_SITES = re.compile(r" agent/evidence\.py:(capture|playwright|_session):")
@@ -718,6 +721,126 @@ class Bench:
         say(table(["function", "peak MB", "parsed copies"],
                   [["one parsed copy of the file", fmt_mb(one_copy), "1.00"]]
                   + [[r["function"], r["peak_mb"], f"{r['copies']:.2f}"] for r in rows]))
+
+    def section_followers(self) -> None:
+        """The followers list (issue 14) at size: the real `mastomove migrate` on an account of few
+        follows and N followers (30 of them on servers that do not move them: ignore, down, gone),
+        timed from its log (the list saved before the pause: opening the column, then paging; the
+        arrivals step after the move), its memory from the process monitor; sizes interleaved, medians.
+        Plus, in this process (tracemalloc), the Python side alone: the records kept and written, and
+        the comparison."""
+        import tempfile as _tempfile
+
+        from mastomove.agent import followers as follower_files
+        from mastomove.flows.followers import compare, follower_record
+
+        sizes = [200, 1000] if self.quick else [1000, 5000]
+        rounds = 1 if self.quick else 2
+        left_behind = 30  # a third each on ignore.test, down.test and gone.test (seed followers_spread)
+        say(f"\n## Followers: saved before the move, compared after it ({', '.join(f'{n:,}' for n in sizes)} "
+            f"followers, {rounds} round(s) interleaved)")
+        runs: dict[int, list[dict[str, Any]]] = {size: [] for size in sizes}
+        for _ in range(rounds):
+            for size in sizes:
+                runs[size].append(self.followers_run(size, left_behind))
+        rows = []
+        for size in sizes:
+            good = [r for r in runs[size] if r["ok"] and r["paging_s"] is not None and r["compare_s"] is not None]
+            row = {"followers": size, "ok": len(good) == len(runs[size]), "runs": runs[size]}
+            for key in ("open_s", "paging_s", "save_s", "compare_s", "python_peak_mb", "browser_peak_mb"):
+                row[key] = median([r[key] for r in good]) if good else None
+            row["pages"] = good[0]["pages"] if good else None
+            row["files_kb"] = good[0]["files_kb"] if good else {}
+            row["counts"] = good[0]["counts"] if good else None
+            row.update(self.followers_python(size, left_behind, follower_files, compare, follower_record, _tempfile))
+            rows.append(row)
+        growth = []
+        for small, big in zip(rows, rows[1:]):
+            if not (small["ok"] and big["ok"]):
+                continue
+            per = (big["followers"] - small["followers"]) / 1000
+            growth.append({
+                "from": small["followers"], "to": big["followers"], "size_x": big["followers"] / small["followers"],
+                "paging_s_per_1000": [small["paging_s"] / small["followers"] * 1000,
+                                      big["paging_s"] / big["followers"] * 1000],
+                "save_x": big["save_s"] / small["save_s"], "compare_x": big["compare_s"] / small["compare_s"],
+                "marginal_save_s_per_1000": (big["save_s"] - small["save_s"]) / per,
+                "marginal_compare_s_per_1000": (big["compare_s"] - small["compare_s"]) / per,
+                "agent_memory_x": big["python_peak_mb"] / small["python_peak_mb"],
+                "kept_mb_per_1000": (big["kept_peak_mb"] - small["kept_peak_mb"]) / per,
+                "compare_mb_per_1000": (big["compare_peak_mb"] - small["compare_peak_mb"]) / per})
+        self.results["followers"] = {"sizes": rows, "growth": growth, "left_behind": left_behind, "rounds": rounds}
+        say(table(["followers", "pages", "open column s", "paging s", "save s", "compare s", "not arrived",
+                   "agent MB (whole run)", "browser MB", "followers.csv KB", "kept+written MB", "compare MB"],
+                  [[r["followers"], r["pages"], r["open_s"], r["paging_s"], r["save_s"], r["compare_s"],
+                    (r["counts"] or {}).get("not_arrived"), r["python_peak_mb"], r["browser_peak_mb"],
+                    r["files_kb"].get("followers.csv"), r["kept_peak_mb"], r["compare_peak_mb"]] for r in rows]))
+        say(table(["followers", "size x", "paging s per 1,000 (small, big)", "save x", "compare x",
+                   "marginal save s per 1,000", "marginal compare s per 1,000", "agent memory x",
+                   "kept MB per 1,000", "compare MB per 1,000"],
+                  [[f"{g['from']}->{g['to']}", g["size_x"],
+                    f"{g['paging_s_per_1000'][0]:.2f}, {g['paging_s_per_1000'][1]:.2f}", g["save_x"], g["compare_x"],
+                    g["marginal_save_s_per_1000"], g["marginal_compare_s_per_1000"], g["agent_memory_x"],
+                    g["kept_mb_per_1000"], g["compare_mb_per_1000"]] for g in growth]))
+
+    def followers_run(self, size: int, left_behind: int) -> dict[str, Any]:
+        from mastomove.agent.followers import read_check
+
+        seed = {**world.seed_for(100), "followers_old": 0, "followers_new": 0,
+                "followers_remote": size - left_behind, "followers_spread": left_behind}
+        if self.cluster is None:
+            self.cluster = world.start_cluster(100)
+        self.cluster.reset(seed=seed)
+        run_dir = self.run_dir(f"followers-{size}")
+        run = runner.run_agent(self.cluster, run_dir, *self.common_args)
+        log = logtimes.events(run_dir)
+
+        def at(event: str) -> dict[str, Any]:
+            return next((e for e in log if e.get("event") == event), {})
+
+        began, first, saved = at("followers.saving"), at("followers.first_page"), at("backup.followers")
+        check = read_check(run_dir)
+        row = {"followers": size, "ok": ok(run) and saved.get("count") == size, "pages": saved.get("pages"),
+               "open_s": first["_t"] - began["_t"] if first and began else None,
+               "paging_s": saved["_t"] - first["_t"] if saved and first else None,
+               "save_s": saved["_t"] - began["_t"] if saved and began else None,
+               "compare_s": run["steps"].get("arrivals"), "counts": (check or {}).get("counts"),
+               "wall_s": run["wall_s"], "cpu_s": run["cpu_s"], "python_peak_mb": run["memory"]["python_peak_mb"],
+               "browser_peak_mb": run["memory"]["browser_peak_mb"],
+               "files_kb": {name: round((run_dir / name).stat().st_size / 1024, 1)
+                            for name in ("followers.csv", "followers.json", "not-arrived.csv") if (run_dir / name).is_file()}}
+        say(f"  {size:>6,} followers: saved {saved.get('count')} in {row['pages']} pages, {row['save_s'] or 0:.1f} s "
+            f"({row['open_s'] or 0:.1f} s to open the column); compared in {row['compare_s'] or 0:.1f} s "
+            f"({row['counts']}); agent {row['python_peak_mb']} MB (exit {run['code']})")
+        return row
+
+    @staticmethod
+    def followers_python(size, left_behind, follower_files, compare, follower_record, tempfile_module) -> dict[str, Any]:
+        """Peak Python memory (tracemalloc) of keeping `size` follower records and writing
+        followers.csv/.json, and of the comparison, on entities shaped like the API's."""
+        entities = [{"id": str(i), "acct": f"user{i}@remote{i % 40}.example", "display_name": f"User number {i}",
+                     "url": f"https://remote{i % 40}.example/@user{i}", "note": "<p>" + "x" * 200 + "</p>"}
+                    for i in range(size)]
+        measured: dict[str, Any] = {}
+        with tempfile_module.TemporaryDirectory() as folder:
+            tracemalloc.start()
+            try:
+                tracemalloc.reset_peak()
+                records = {}
+                for entity in entities:
+                    record = follower_record(entity, "old.example")
+                    records[record["handle"]] = record
+                follower_files.write_followers(Path(folder), list(records.values()), {"account": "alice@old.example"})
+                measured["kept_peak_mb"] = fmt_mb(tracemalloc.get_traced_memory()[1])
+                arrived = [h for h in list(records)[left_behind:]]
+                tracemalloc.reset_peak()
+                began = time.perf_counter()
+                compare(list(records.values()), arrived, [], old="alice@old.example", new="alice@new.example")
+                measured["compare_ms"] = round((time.perf_counter() - began) * 1000, 1)
+                measured["compare_peak_mb"] = fmt_mb(tracemalloc.get_traced_memory()[1])
+            finally:
+                tracemalloc.stop()
+        return measured
 
     # --- targets ----------------------------------------------------------------------------
     def targets(self) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from mastomove.flows.steps.alias import AliasStep
 from mastomove.flows.steps.announce import AnnounceStep
 from mastomove.flows.steps.backup import BackupStep
 from mastomove.flows.steps.export import ExportStep
+from mastomove.flows.steps.followers import ArrivalsStep
 from mastomove.flows.steps.imports import ImportsStep
 from mastomove.flows.steps.inspect import inspect_accounts
 from mastomove.flows.steps.lists import ListsStep
@@ -19,7 +20,8 @@ from mastomove.flows.steps.verify import VerifyStep
 def migration_steps() -> list[Step]:
     # Profile and announcement before any follow is imported: people who get a follow from the
     # new account see who it is. The alias and the checks come last, then the backup of what the
-    # old account loses (its notifications and private mentions), right before the pause.
+    # old account loses (its notifications and private mentions, its followers list), right before
+    # the pause. After the move: the checks, then who of the followers came along.
     return [
         SignInStep(),
         ProfileStep(),
@@ -32,6 +34,7 @@ def migration_steps() -> list[Step]:
         BackupStep(),
         MoveStep(),
         VerifyStep(),
+        ArrivalsStep(),  # who came along, from the followers list the backup kept
     ]
 
 

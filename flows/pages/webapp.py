@@ -1,5 +1,6 @@
 """Columns of Mastodon's React web app that a person scrolls: Notifications (/notifications),
-Private mentions (/conversations) and Follow requests (/follow_requests).
+Private mentions (/conversations), Follow requests (/follow_requests) and an account's Followers
+(/@username/followers).
 
 The web app fills a column through the REST API as the person scrolls (app/javascript/mastodon/
 actions/notifications.js, conversations.js, accounts.js): the first page when the column opens,
@@ -11,21 +12,29 @@ without `next` means the column was scrolled to its end.
 
 Markup used, from components/scrollable_list.jsx and load_more.jsx: the column's items are the
 `article` elements of `div.scrollable [role=feed]`, and `button.load-more` loads more.
+
+Long account lists (thousands of followers) are read page by page instead (`first_page`, then
+`page_at` each `next` link): the column is opened as a person opens it, its first page is the one
+the app asked for, and the following pages are the same API requests the app makes when scrolled,
+sent with the app's own session (the Authorization header of its first request, never stored)
+and Mastodon's largest page (80 accounts, `limit_param`: twice the default 40). A page read so
+can be resumed from its `next` link, which scrolling cannot, and costs half the requests.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from mastomove.agent.errors import PageChanged, SessionExpired
-from mastomove.flows.pages.base import MastodonPage, raise_for_status, same_origin
+from mastomove.flows.pages.base import MastodonPage, network_errors, raise_for_status, same_origin
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Response
+    from playwright.sync_api import APIResponse, Response
 
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 POLLING_PARAMS = ("since_id", "min_id")  # the app asking for newer items, not the next page
@@ -49,21 +58,106 @@ class Collected:
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+@dataclass
+class ColumnPage:
+    """One page of a column's API answers: its entities and the link to the next page."""
+
+    items: list[dict[str, Any]]
+    next_url: str | None
+    rate_remaining: int | None = None  # X-RateLimit-Remaining
+    rate_reset_in: float | None = None  # seconds until X-RateLimit-Reset
+
+
+def with_limit(url: str, limit: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, values in parse_qs(parts.query, keep_blank_values=True).items() for v in values if k != "limit"]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode([*query, ("limit", str(limit))]), ""))
+
+
+def _rate(headers: dict[str, str]) -> tuple[int | None, float | None]:
+    remaining = headers.get("x-ratelimit-remaining")
+    reset = headers.get("x-ratelimit-reset")
+    left = int(remaining) if remaining and remaining.strip().isdigit() else None
+    reset_in = None
+    if reset:
+        try:
+            when = dt.datetime.fromisoformat(reset.strip().replace("Z", "+00:00"))
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=dt.timezone.utc)
+            reset_in = (when - dt.datetime.now(dt.timezone.utc)).total_seconds()
+        except ValueError:
+            reset_in = None
+    return left, reset_in
+
+
 class WebAppColumn(MastodonPage):
     PATH: ClassVar[str] = "/"
     API_PATHS: ClassVar[tuple[str, ...]] = ()
     ITEMS = "div.scrollable [role='feed'] > article"
     LOAD_MORE = "div.scrollable button.load-more"
     WAIT_MS = 20_000
+    LARGEST_PAGE = 80  # Mastodon's limit_param: twice DEFAULT_ACCOUNTS_LIMIT (40)
+
+    _authorization: str | None = None
+
+    def _api_path(self, path: str) -> bool:
+        return path.rstrip("/") in self.API_PATHS
 
     def _is_page(self, response: "Response") -> bool:
         parts = urlsplit(response.url)
         if response.request.method != "GET" or not same_origin(response.url, self.account.origin):
             return False
-        if parts.path.rstrip("/") not in self.API_PATHS:
+        if not self._api_path(parts.path):
             return False
         query = parse_qs(parts.query)
         return not any(name in query for name in POLLING_PARAMS)
+
+    # --- page by page ------------------------------------------------------------------------------
+    def first_page(self) -> ColumnPage:
+        """Open the column as a person does and take the first page the web app asked for (its
+        Authorization header is kept in this object for `page_at`)."""
+        try:
+            with self.page.expect_response(self._is_page, timeout=self.WAIT_MS) as answer:
+                self.open()
+        except PlaywrightTimeoutError as error:
+            raise PageChanged(f"{self.PATH} did not load its items through the web app's API") from error
+        response = answer.value
+        self._authorization = response.request.all_headers().get("authorization")
+        return self._page_of(response.status, response.headers, response.url, response.json)
+
+    @property
+    def pages_directly(self) -> bool:
+        """Can the next pages be asked for as the app asks (it sent its session's token)?"""
+        return bool(self._authorization)
+
+    def page_at(self, url: str, *, limit: int | None = None) -> ColumnPage:
+        """The page at a `next` link, asked for with the app's own session, `limit` accounts long."""
+        if not self._authorization:
+            raise PageChanged(f"The {self.PATH} column's web app sent no session token: it cannot be read page by page")
+        if not self.same_server(url) or not self._api_path(urlsplit(url).path):
+            raise PageChanged(f"The {self.PATH} column's next page is not on {self.account.origin}: {url}")
+        url = with_limit(url, limit or self.LARGEST_PAGE)
+        with network_errors(url):
+            response: "APIResponse" = self.page.context.request.get(
+                url, headers={"Authorization": self._authorization, "Accept": "application/json"},
+                timeout=30_000, max_redirects=0)
+        return self._page_of(response.status, response.headers, url, response.json)
+
+    def _page_of(self, status: int, headers: dict[str, str], url: str, body: Callable[[], Any]) -> ColumnPage:
+        raise_for_status(status, headers, url)
+        if status == 401:
+            raise SessionExpired(str(self.account.role))
+        if not 200 <= status < 300:
+            raise PageChanged(f"{urlsplit(url).path} answered HTTP {status}")
+        try:
+            data = body()
+        except Exception as error:  # noqa: BLE001 - not JSON: not the app's answer
+            raise PageChanged(f"{urlsplit(url).path} did not answer JSON") from error
+        if not isinstance(data, list):
+            raise PageChanged(f"{urlsplit(url).path} did not answer a list")
+        remaining, reset_in = _rate(headers)
+        return ColumnPage([item for item in data if isinstance(item, dict)], next_link(headers.get("link")),
+                          remaining, reset_in)
 
     def items(self) -> int:
         return self.page.locator(self.ITEMS).count()
@@ -183,3 +277,17 @@ class FollowRequestsColumn(WebAppColumn):
 
     PATH = "/follow_requests"
     API_PATHS = ("/api/v1/follow_requests",)
+
+
+class FollowersColumn(WebAppColumn):
+    """The account's own followers (features/followers): /@username/followers, filled from
+    GET /api/v1/accounts/:id/followers. The owner sees them even when hidden from others."""
+
+    API_PATH = re.compile(r"/api/v1/accounts/[^/]+/followers")
+
+    def __init__(self, page, account):  # noqa: ANN001 - as MastodonPage
+        super().__init__(page, account)
+        self.PATH = f"/@{account.handle.username}/followers"
+
+    def _api_path(self, path: str) -> bool:
+        return self.API_PATH.fullmatch(path.rstrip("/")) is not None

@@ -7,10 +7,15 @@
 - the account archive ("Request your archive" on the export page, downloaded once compiled).
   The server allows one a week: when the button is not offered, the latest archive is downloaded
   and the next allowed time is said. The request is written down before it is sent, so a rerun
-  never asks twice.
+  never asks twice;
+- last, right before the pause, the followers as the web app shows them to the person
+  (followers.csv and .json, flows/steps/followers.py): after the move, `mastomove watch` and the
+  end of the migration compare them with the new account's followers.
 
 Also notes the follower counts of both accounts right before the move, for `mastomove watch`.
-Skipping the backup (a setting) skips the saving (never the default); the step then says so at the pause.
+Skipping the backup (a setting) skips the saving of notifications, private mentions and the
+archive (never the default; the step then says so at the pause); the followers list is still
+kept, as the comparison after the move needs it.
 """
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.pages.webapp import Collected, ConversationsColumn, NotificationsColumn, WebAppColumn
 from mastomove.flows.steps.common import attempt, poll, screenshot, view
 from mastomove.flows.steps.export import ExportResult
+from mastomove.flows.steps.followers import FollowersSaved, save_old_followers
 
 FOLDER = "backup"
 SCREENSHOT_PAGES = 10  # a screenshot of each of the first pages, then of every tenth
@@ -139,8 +145,9 @@ class SavedItem:
     what: str  # "lists (CSV)", "notifications", "conversations", "archive"
     count: int | None = None
     files: list[str] = field(default_factory=list)  # relative to the run folder
-    complete: bool | None = None  # a column: loaded to its end
+    complete: bool | None = None  # a column or the followers list: loaded to its end
     screenshots: list[str] = field(default_factory=list)  # a column: its screenshots (also in files)
+    pages: int | None = None  # the followers list: pages read
 
 
 @dataclass(kw_only=True)
@@ -177,10 +184,15 @@ class BackupResult(StepResult):
     baseline: FollowerBaseline | None = None
 
 
+def _saved(followers: FollowersSaved) -> SavedItem:
+    return SavedItem(what="followers", count=followers.count, complete=followers.complete, pages=followers.pages,
+                     files=followers.files)
+
+
 # --- the step --------------------------------------------------------------------------------------
 class BackupStep:
     name = "backup"
-    title = "Save what the old account loses: notifications, private mentions, archive"
+    title = "Save what the old account loses: notifications, private mentions, archive, the followers list"
     irreversible = False
     result_type = BackupResult
 
@@ -189,9 +201,11 @@ class BackupStep:
         folder = _root(ctx) / FOLDER
         if ctx.settings.skip_backup:
             ctx.evidence.log.warning("backup.skipped")
-            return BackupResult(skipped=True, baseline=baseline, report=[
-                "Backup: skipped as asked: nothing was saved; the old account's notifications "
-                "and private mentions will not be reachable after the move"])
+            followers = save_old_followers(ctx)
+            return BackupResult(skipped=True, baseline=baseline, saved=[_saved(followers)], report=[
+                "Backup: skipped as asked: notifications, private mentions and the archive were not saved; the old "
+                "account's notifications and private mentions will not be reachable after the move",
+                followers.line])
         saved: list[SavedItem] = []
         report: list[str] = []
         export = ctx.result_of(ExportResult)
@@ -213,6 +227,9 @@ class BackupStep:
         if archive.file:
             saved.append(SavedItem(what="archive", count=archive.entries, files=[archive.file]))
         report.append(SAVED + archive.line)
+        followers = save_old_followers(ctx)
+        saved.append(_saved(followers))
+        report.append(followers.line)
         ctx.evidence.log.info("backup.done", saved=[s.what for s in saved], archive=archive.state)
         return BackupResult(folder=str(folder), saved=saved, archive=archive, baseline=baseline, report=report)
 
@@ -220,8 +237,8 @@ class BackupStep:
         result = ctx.result_of(BackupResult)
         if result is None:
             return False
-        if result.skipped:
-            return bool(ctx.settings.skip_backup)  # asked for a backup this time: make it now
+        if result.skipped and not ctx.settings.skip_backup:
+            return False  # asked for a backup this time: make it now
         root = _root(ctx)
         return all((root / f).is_file() for item in result.saved for f in item.files)
 
@@ -230,16 +247,15 @@ class BackupStep:
         title = "Saved before the move"
         if result is None:
             return None
-        if result.skipped:
-            return Section(title, lines=[Cell("Skipped as asked: notifications, private mentions and the "
-                                              "archive were not saved.", "bad")])
         rows = [[Cell(item.what), Cell("" if item.count is None else str(item.count), numeric=True),
                  Cell(", ".join(item.files))] for item in result.saved]
+        table = Table([Cell("saved"), Cell("count", numeric=True), Cell("files in the run folder")], rows) if rows else None
         lines = []
+        if result.skipped:
+            lines.append(Cell("Skipped as asked: notifications, private mentions and the archive were not saved.", "bad"))
         if result.archive and result.archive.next_allowed_at:
             lines.append(Cell(f"The old server allows the next archive from {result.archive.next_allowed_at}.", "muted"))
-        return Section(title, Table([Cell("saved"), Cell("count", numeric=True), Cell("files in the run folder")], rows),
-                       lines)
+        return Section(title, table, lines)
 
     def followups(self, result: BackupResult | None, results: Results) -> list[FollowUp]:
         if result is None:

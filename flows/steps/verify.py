@@ -18,6 +18,7 @@ from mastomove.flows.pages.aliases import AliasesPage
 from mastomove.flows.pages.migration import MigrationPage
 from mastomove.flows.pages.public import PublicSide
 from mastomove.flows.steps.common import attempt, poll, screenshot, view
+from mastomove.flows.steps.followers import ArrivalsResult
 from mastomove.flows.steps.move import MoveResult
 
 
@@ -53,6 +54,9 @@ class VerifyStep:
 
     def followups(self, result: VerifyResult | None, results: Results) -> list[FollowUp]:
         followers = result.followers if result else None
+        arrivals = results.of(ArrivalsResult)
+        if arrivals is not None and arrivals.compared:
+            return []  # who came along, one by one, says more (the arrivals step's follow-ups)
         if followers is None or followers.expected is None or followers.at_end is None:
             return []
         if followers.at_end >= followers.expected:
