@@ -22,7 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from mastomove.agent.errors import MastomoveError
-from mastomove.agent.evidence import SECRET_FIELDS
+from mastomove.agent.evidence import ViewportCamera
 from mastomove.flows.pages import (AccountSettingsPage, AliasesPage, ComposePage, ExportPage, ImportConfirmationPage,
                          ImportsPage, MigrationPage, ProfilePage, SignInPage)
 
@@ -117,13 +117,16 @@ class Checker:
         self.last_page: "Page | None" = None
         self.failed = False
         self._count = 0
+        self.camera = ViewportCamera(".png")
 
     def screenshot(self, page: "Page", label: str) -> str | None:
         self._count += 1
         target = self.screenshots / f"{self.name}-{self._count}-{label}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            page.screenshot(path=str(target), mask=[page.locator(SECRET_FIELDS)], animations="disabled", timeout=3_000)
+            # As `mastomove migrate` takes them (agent/evidence.py): the viewport through Chromium's
+            # own capture, secret fields masked, Playwright's screenshot where that is not possible.
+            target.write_bytes(self.camera.capture(page))
         except PlaywrightError:
             if not _raw_screenshot(page, target):
                 return None
