@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test serve reliability bench check-ui clean
+.PHONY: setup demo test test-fast serve reliability bench check-ui clean
 
 setup: $(STAMP)
 	@$(PY) -m mastomove.agent.provision
@@ -21,6 +21,10 @@ demo: setup
 
 test: setup
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# Unit, integration and fixture tests; no whole-agent runs (e2e, reliability, check-ui): a few minutes.
+test-fast: setup
+	@$(PY) -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 reliability: setup
 	@$(PY) tests/reliability/report.py
