@@ -30,8 +30,10 @@ def browser_context_args(browser_context_args, browser_config):
 # --- test lanes (`make test-fast`: -m "not slow and not e2e") ------------------------------------
 # Folders whose tests each run the whole agent, a check-ui suite or a fault campaign: the slow lane.
 HEAVY_FOLDERS = ("e2e", "reliability", "checkui")
-# Folders whose tests drive Chromium or start servers: in the fast lane, marked so they can be left out too.
+# Folders whose tests drive Chromium or start servers. The fixture servers' own suite (113 tests,
+# about 3.5 minutes on 2 cores) and the fidelity comparison are slow as a whole: `make test` runs them.
 BROWSER_FOLDERS = ("integration", "fixtures", "fidelity")
+SLOW_BROWSER_FOLDERS = ("fixtures", "fidelity")
 # What tests/unit may not use: it runs with no browser and no servers.
 NOT_IN_UNIT = {"page", "new_page", "browser", "context", "browser_config", "mastodon", "mastodon_factory",
                "fixture_cluster"}
@@ -46,6 +48,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         elif folder in BROWSER_FOLDERS:
             item.add_marker(pytest.mark.browser)
+            if folder in SLOW_BROWSER_FOLDERS:
+                item.add_marker(pytest.mark.slow)
         elif folder == "unit":
             used = NOT_IN_UNIT & set(getattr(item, "fixturenames", ()))
             if used:
