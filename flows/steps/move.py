@@ -32,6 +32,11 @@ REFUSALS = {
 }
 
 
+# A follower count read this long before the move still counts as the one before it (the pause lies
+# between; a run resumed later reads it again).
+BASELINE_FRESH = dt.timedelta(minutes=15)
+
+
 class MoveStep:
     name = "move"
     title = "Move the followers to the new account"
@@ -74,8 +79,7 @@ class MoveStep:
 
         challenge = self._challenge(ctx, state)
         if "followers_before" not in notes:
-            entity = PublicSide(ctx.page(Role.OLD)).lookup(old, old.handle.username) or {}
-            notes["followers_before"] = entity.get("followers_count")
+            notes["followers_before"] = self._followers_before(ctx)
         notes["attempts"] = notes.get("attempts", 0) + 1
         notes["last_submit_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         notes["state"] = "submitting"
@@ -103,6 +107,21 @@ class MoveStep:
         message, hint, settings = REFUSALS.get(outcome, ("The old server refused the move: {said}", "nothing was moved", ()))
         said = "; ".join(errors.fields.values()) or errors.summary or "no reason shown"
         raise MoveRejected(message.format(old=old.handle, new=new.handle, said=said), hint=hint, settings=settings)
+
+    def _followers_before(self, ctx: StepContext) -> int | None:
+        """The old account's follower count before the move: the backup step's reading when it was
+        taken minutes ago (it runs right before the move), else read now."""
+        baseline = ctx.result_of("backup").get("baseline") or {}
+        count = baseline.get("old_followers")
+        try:
+            age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(baseline.get("at") or "")
+        except (TypeError, ValueError):
+            age = None
+        if isinstance(count, int) and age is not None and dt.timedelta(0) <= age <= BASELINE_FRESH:
+            return count
+        old = ctx.accounts[Role.OLD]
+        entity = PublicSide(ctx.page(Role.OLD)).lookup(old, old.handle.username) or {}
+        return entity.get("followers_count")
 
     def _challenge(self, ctx: StepContext, state: MigrationState) -> str:
         old = ctx.accounts[Role.OLD]
@@ -144,8 +163,9 @@ class MoveStep:
         ctx.evidence.log.info("move.done", already=already, attempts=notes.get("attempts", 0))
         line = (f"Move: {old.handle} already redirected to {new.handle}" if already
                 else f"Move: {old.handle} now redirects to {new.handle}; its followers are being moved")
+        accepted_at = None if already else dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         return {"moved_to": str(new.handle), "already": already, "attempts": notes.get("attempts", 0),
-                "followers_before": notes.get("followers_before"), "report": [line]}
+                "followers_before": notes.get("followers_before"), "accepted_at": accepted_at, "report": [line]}
 
     def verify(self, ctx: StepContext) -> bool:
         def redirecting() -> bool:
