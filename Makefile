@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test serve reliability bench check-ui clean
+.PHONY: setup demo test test-fast serve reliability bench check-ui clean
 
 setup: $(STAMP)
 	@$(PY) -m mastomove.agent.provision
@@ -21,6 +21,11 @@ demo: setup
 
 test: setup
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# Unit and integration tests (pages and steps against tiny local sites in Chromium); no whole-agent
+# runs (e2e, reliability, check-ui) and not the fixture servers' own suite: about 85 s on 2 cores.
+test-fast: setup
+	@$(PY) -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 reliability: setup
 	@$(PY) tests/reliability/report.py

@@ -338,6 +338,7 @@ class Evidence:
         self._counter = self._existing_screenshots()
         self.step = "start"
         self._traced: list["BrowserContext"] = []  # one per account: each is paused around its secrets
+        self._paused: list["BrowserContext"] = []  # contexts whose trace is paused now (secret entries nest)
         self._trace_chunks = self._existing_trace_chunks()  # a resumed run adds chunks, never overwrites
         processors = [
             structlog.contextvars.merge_contextvars,
@@ -410,8 +411,10 @@ class Evidence:
         """Playwright traces record typed values (and DOM snapshots keep input values), so the
         trace chunk is closed before a secret is typed and a new one starts after."""
         context = page.context
-        traced = any(watched is context for watched in self._traced)
+        # Nested entries (a sign-in again while a list is read with the app's token) pause once.
+        traced = any(watched is context for watched in self._traced) and not any(p is context for p in self._paused)
         if traced:
+            self._paused.append(context)
             self._trace_chunks += 1
             chunk = self.path("trace", f"chunk-{self._trace_chunks:03d}.zip")
             context.tracing.stop_chunk(path=str(chunk))
@@ -421,6 +424,7 @@ class Evidence:
             yield
         finally:
             if traced:
+                self._paused.remove(context)
                 context.tracing.start_chunk()
 
     # --- the end -----------------------------------------------------------------------------

@@ -32,6 +32,72 @@ IMPORT_TYPES = {"follows": "following", "lists": "lists", "blocks": "blocking", 
 POLL_S = 0.1  # a tight poll: the floor should see a finished job as soon as it can
 
 
+def form_profile(po, pn, old: dict, new: dict) -> None:
+    """Up to Mastodon 4.5: the old profile form read, the new one filled and saved."""
+    values = po.eval_on_selector_all(
+        "input[name^='account['], textarea[name^='account[']",
+        "els => els.filter(e => e.type !== 'file' && e.type !== 'checkbox' && e.type !== 'hidden')"
+        ".map(e => [e.name, e.value])")
+    username = old["handle"].split("@")[0]
+    entity = po.context.request.get(f"{old['url']}/api/v1/accounts/lookup?acct={username}").json()
+    files = {}
+    for name in ("avatar", "header"):
+        url = entity.get(name) or ""
+        if url and not url.endswith("/missing.png"):
+            body = po.context.request.get(url).body()
+            files[name] = {"name": f"{name}.png", "mimeType": "image/png", "buffer": body}
+    pn.goto(new["url"] + "/settings/profile", wait_until="domcontentloaded")
+    for name, value in values:
+        pn.fill(f"[name='{name}']", value)
+    for name, payload in files.items():
+        pn.set_input_files(f"input[type='file'][name='account[{name}]']", payload)
+    with pn.expect_navigation(wait_until="domcontentloaded"):
+        pn.click("form:has([name='account[display_name]']) button[type='submit']")
+
+
+def _open_editor(page, account: dict) -> dict:
+    """/profile/edit, and the profile the web app loads (GET /api/v1/profile)."""
+    with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith("/api/v1/profile")) as answer:
+        page.goto(account["url"] + "/profile/edit", wait_until="domcontentloaded")
+    return answer.value.json()
+
+
+# The web app's request for a save (features/account_edit: one PATCH /api/v1/profile with its
+# session's token); the floor sends everything in one, where the editor sends one per dialog.
+_PATCH = """async ([fields, images]) => {
+  const state = JSON.parse(document.getElementById('initial-state').textContent);
+  const body = new FormData();
+  for (const [key, value] of fields) body.append(key, value);
+  for (const [name, bytes, description] of images) {
+    body.append(name, new Blob([new Uint8Array(bytes)], {type: 'image/png'}), name + '.png');
+    if (description) body.append(name + '_description', description);
+  }
+  const csrf = document.querySelector('meta[name="csrf-token"]');
+  const headers = {Authorization: 'Bearer ' + state.meta.access_token, Accept: 'application/json'};
+  if (csrf) headers['X-CSRF-Token'] = csrf.getAttribute('content');
+  const response = await fetch('/api/v1/profile', {method: 'PATCH', headers, body, credentials: 'same-origin'});
+  return response.status;
+}"""
+
+
+def editor_profile(po, pn, old: dict, new: dict) -> None:
+    """Mastodon 4.6+: the profile the old editor loads, saved through the new editor's API."""
+    profile = _open_editor(po, old)
+    images = []
+    for name in ("avatar", "header"):
+        if profile.get(name):
+            body = po.context.request.get(profile[name]).body()
+            images.append([name, list(body), profile.get(f"{name}_description") or ""])
+    fields = [["display_name", profile.get("display_name") or ""], ["note", profile.get("note") or ""]]
+    for index, row in enumerate(profile.get("fields") or []):
+        fields += [[f"fields_attributes[{index}][name]", row.get("name") or ""],
+                   [f"fields_attributes[{index}][value]", row.get("value") or ""]]
+    _open_editor(pn, new)
+    status = pn.evaluate(_PATCH, [fields, images])
+    if status != 200:
+        raise RuntimeError(f"PATCH /api/v1/profile answered {status}")
+
+
 def main() -> None:
     params = json.loads(Path(sys.argv[1]).read_text())
     out = Path(sys.argv[2])
@@ -81,25 +147,10 @@ def main() -> None:
 
     # --- profile ----------------------------------------------------------------------------
     po.goto(old["url"] + "/settings/profile", wait_until="domcontentloaded")
-    values = po.eval_on_selector_all(
-        "input[name^='account['], textarea[name^='account[']",
-        "els => els.filter(e => e.type !== 'file' && e.type !== 'checkbox' && e.type !== 'hidden')"
-        ".map(e => [e.name, e.value])")
-    username = old["handle"].split("@")[0]
-    entity = po.context.request.get(f"{old['url']}/api/v1/accounts/lookup?acct={username}").json()
-    files = {}
-    for name in ("avatar", "header"):
-        url = entity.get(name) or ""
-        if url and not url.endswith("/missing.png"):
-            body = po.context.request.get(url).body()
-            files[name] = {"name": f"{name}.png", "mimeType": "image/png", "buffer": body}
-    pn.goto(new["url"] + "/settings/profile", wait_until="domcontentloaded")
-    for name, value in values:
-        pn.fill(f"[name='{name}']", value)
-    for name, payload in files.items():
-        pn.set_input_files(f"input[type='file'][name='account[{name}]']", payload)
-    with pn.expect_navigation(wait_until="domcontentloaded"):
-        pn.click("form:has([name='account[display_name]']) button[type='submit']")
+    if po.locator("[name='account[display_name]']").count():
+        form_profile(po, pn, old, new)
+    else:  # Mastodon 4.6+: /settings/profile links to the web app's profile editor
+        editor_profile(po, pn, old, new)
     done("profile", "announce")
 
     # --- announce ---------------------------------------------------------------------------

@@ -19,10 +19,10 @@ def demo(
     locale: Annotated[str, typer.Option(help="UI language of the local servers (en, de, fr).")] = "en",
     follows: Annotated[int, typer.Option(help="How many accounts the old account follows.")] = 300,
     serve_only: Annotated[bool, typer.Option("--serve-only", help="Only start the servers and print how to sign in.")] = False,
-    keep_serving: Annotated[Optional[bool], typer.Option(
-        "--keep-serving/--no-keep-serving",
+    keep_serving: Annotated[bool, typer.Option(
+        "--keep-serving",
         help="After the migration, keep the servers running (until Ctrl-C) and print how to run `mastomove watch` "
-             "against them. Default: when a terminal is attached.")] = None,
+             "against them.")] = False,
 ) -> None:
     """Start local imitation Mastodon servers and migrate a seeded account between them.
 
@@ -61,7 +61,7 @@ def watch_command(cluster: Any, run_dir: Any) -> str:
 
 def run_demo(*, headed: bool, slow_mo: float | None, version: str, locale: str, follows: int,
              serve_only: bool, old_version: str | None = None, new_version: str | None = None,
-             keep_serving: bool | None = None) -> int:
+             keep_serving: bool = False) -> int:
     import sys
     import time
     from datetime import datetime
@@ -119,7 +119,7 @@ def run_demo(*, headed: bool, slow_mo: float | None, version: str, locale: str, 
         # Two throwaway local accounts: the pause is answered in advance, and the output says so.
         confirmation = Confirmation(new.acct, "mastomove demo (throwaway local accounts)")
         code = run_migration(settings, confirmation=confirmation, person=person)
-        if keep_serving if keep_serving is not None else sys.stdin.isatty():
+        if keep_serving:
             # Printed as is (not through the run's redaction): the demo's accounts are throwaway local ones.
             print("\nThe local servers keep running, so that you can try `mastomove watch` against them. In another "
                   "terminal, from here:\n\n  " + watch_command(cluster, settings.run_dir)

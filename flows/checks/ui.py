@@ -22,7 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from mastomove.agent.errors import MastomoveError
-from mastomove.agent.evidence import SECRET_FIELDS
+from mastomove.agent.evidence import SECRET_FIELDS, ViewportCamera
 from mastomove.flows.pages import (AccountSettingsPage, AliasesPage, ComposePage, ExportPage, ImportConfirmationPage,
                          ImportsPage, MigrationPage, ProfilePage, SignInPage)
 
@@ -95,6 +95,9 @@ def describe_error(error: BaseException) -> str:
     return text
 
 
+ATTEMPT_LEFT_HANGING = {"failed", "end"}  # shots taken after a check failed or stopped, as it left the page
+
+
 def _raw_screenshot(page: "Page", target: Path) -> bool:
     """Playwright waits for a pending navigation before a screenshot, and a page that never
     finishes is exactly what must be shown: Chromium's own capture does not wait."""
@@ -117,13 +120,22 @@ class Checker:
         self.last_page: "Page | None" = None
         self.failed = False
         self._count = 0
+        self.camera = ViewportCamera(".png")
 
     def screenshot(self, page: "Page", label: str) -> str | None:
         self._count += 1
         target = self.screenshots / f"{self.name}-{self._count}-{label}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            page.screenshot(path=str(target), mask=[page.locator(SECRET_FIELDS)], animations="disabled", timeout=3_000)
+            if label in ATTEMPT_LEFT_HANGING:
+                # The action may have left a navigation pending (a form that never got its answer):
+                # the camera's mask script would wait for it, Playwright's screenshot gives up.
+                page.screenshot(path=str(target), mask=[page.locator(SECRET_FIELDS)], animations="disabled",
+                                timeout=3_000)
+            else:
+                # As `mastomove migrate` takes them (agent/evidence.py): the viewport through
+                # Chromium's own capture, secret fields masked, Playwright's where that is not possible.
+                target.write_bytes(self.camera.capture(page))
         except PlaywrightError:
             if not _raw_screenshot(page, target):
                 return None

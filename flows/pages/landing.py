@@ -29,6 +29,7 @@ TWO_FACTOR_SETUP_PATHS = ("/settings/two_factor_authentication_methods", "/setti
                           "/settings/two_factor_authentication")
 AUTH_SETUP_PATH = "/auth/setup"
 WEB_APP_PATH = "/home"
+WEB_APP_PATHS = ("/home", "/web", "/deck", "/start")
 TERMS_PATH = "/terms-of-service"
 _LINK_TO_TERMS = re.compile(r"""<a\b[^>]*\bhref=["'](?:https?://[^/"']+)?/terms-of-service["'>]""", re.I)
 
@@ -59,11 +60,23 @@ def landing(page: MastodonPage, wanted: str) -> Landing:
     return Landing.UNKNOWN
 
 
+def is_web_app(page: MastodonPage) -> bool:
+    """Is `page` on one of the web app's own URLs (where Mastodon sends a person after signing in)?"""
+    return page.on_own_origin() and (page.on("/") or any(page.on(path) or page.path.startswith(path + "/")
+                                                         for path in WEB_APP_PATHS))
+
+
+def terms_in_front(html: str) -> bool:
+    """Is this web app answer (the server's HTML, not the page the app's script builds, whose footer
+    links to the terms as well) the changed-terms interstitial? It links to /terms-of-service, which
+    the app's own server-rendered page never does."""
+    return bool(_LINK_TO_TERMS.search(html))
+
+
 def web_app_blocked_by_terms(page: MastodonPage) -> bool:
     """Does the web app answer with the changed-terms interstitial? (Read with the session's own
-    request: the server renders it in place of the app's page, with a link to /terms-of-service,
-    which the app's own server-rendered page never has.)"""
+    request, the page stays where it is.)"""
     response = page.fetch(page.url_for(WEB_APP_PATH))
     if not response.ok or not page.same_server(response.url):
         return False
-    return bool(_LINK_TO_TERMS.search(response.text()))
+    return terms_in_front(response.text())

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, ContextManager
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -113,16 +113,18 @@ class WebAppColumn(MastodonPage):
         return not any(name in query for name in POLLING_PARAMS)
 
     # --- page by page ------------------------------------------------------------------------------
-    def first_page(self) -> ColumnPage:
+    def first_page(self, untraced: "Callable[[Page], ContextManager[None]]") -> ColumnPage:
         """Open the column as a person does and take the first page the web app asked for (its
-        Authorization header is kept in this object for `page_at`)."""
+        Authorization header is kept in this object for `page_at`, read where no trace records it:
+        `untraced` is the run's secret entry)."""
         try:
             with self.page.expect_response(self._is_page, timeout=self.WAIT_MS) as answer:
                 self.open()
         except PlaywrightTimeoutError as error:
             raise PageChanged(f"{self.PATH} did not load its items through the web app's API") from error
         response = answer.value
-        self._authorization = response.request.all_headers().get("authorization")
+        with untraced(self.page):  # the app's session token: a secret, never in a trace
+            self._authorization = response.request.all_headers().get("authorization")
         return self._page_of(response.status, response.headers, response.url, response.json)
 
     @property
@@ -131,7 +133,8 @@ class WebAppColumn(MastodonPage):
         return bool(self._authorization)
 
     def page_at(self, url: str, *, limit: int | None = None) -> ColumnPage:
-        """The page at a `next` link, asked for with the app's own session, `limit` accounts long."""
+        """The page at a `next` link, asked for with the app's own session, `limit` accounts long.
+        Playwright's trace records the call's headers: call it inside the run's secret entry."""
         if not self._authorization:
             raise PageChanged(f"The {self.PATH} column's web app sent no session token: it cannot be read page by page")
         if not self.same_server(url) or not self._api_path(urlsplit(url).path):

@@ -39,13 +39,17 @@ class AliasStep:
         ctx.notes["submitted"] = str(old_handle)
         ctx.save_notes()
         error = page.add(old_handle)
-        screenshot(ctx, page, "alias-submitted")
-        page.open()
+        # Mastodon answers the form with the list (redirected there when it saved, rendered with
+        # the error when it refused): read the list on that page; load it afresh only when the
+        # answer is another page, or neither the alias nor an error is on it.
+        if not page.on(page.PATH) or (error is None and not page.lists(old_handle)):
+            page.open()
         if page.lists(old_handle):
             ctx.evidence.log.info("alias.created", alias=str(old_handle))
             screenshot(ctx, page, "alias-listed")
             return AliasResult(alias=str(old_handle), created=True,
                                report=[f"Alias: created {old_handle} on the new account"])
+        screenshot(ctx, page, "alias-refused")
         if error is None:
             raise PageChanged("The alias form was accepted, but the alias is not in the list")
         ctx.evidence.log.warning("alias.refused", error=error)

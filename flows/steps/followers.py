@@ -58,7 +58,7 @@ def read_column(ctx: StepContext, role: Role, column_class: type[WebAppColumn], 
     column = view(ctx, role, column_class)
     budget = budget or paging_budget(ctx, role)
     budget.before_request()  # the column's first page counts against the server's limits too
-    first: ColumnPage = attempt(ctx, column.first_page)
+    first: ColumnPage = attempt(ctx, lambda: column.first_page(ctx.evidence.secret_entry))
     pages, total = 1, len(first.items)
     on_items(first.items, first.next_url if resume_from is None else resume_from)
     if shoot:
@@ -68,18 +68,20 @@ def read_column(ctx: StepContext, role: Role, column_class: type[WebAppColumn], 
         on_items(found.items, None)
         return found.pages, found.complete
     next_url = resume_from or first.next_url
-    while next_url:
-        url = next_url
-        budget.before_request()
-        page = attempt(ctx, lambda: column.page_at(url))
-        budget.after_response(page.rate_remaining, page.rate_reset_in)
-        pages += 1
-        total += len(page.items)
-        on_items(page.items, page.next_url)
-        ctx.person.progress(label.capitalize(), total, None)
-        if page.next_url == url:
-            break  # a server that links a page to itself: it would never end
-        next_url = page.next_url
+    # The pages are asked for with the app's session token: a trace must not record those calls.
+    with ctx.evidence.secret_entry(column.page):
+        while next_url:
+            url = next_url
+            budget.before_request()
+            page = attempt(ctx, lambda: column.page_at(url))
+            budget.after_response(page.rate_remaining, page.rate_reset_in)
+            pages += 1
+            total += len(page.items)
+            on_items(page.items, page.next_url)
+            ctx.person.progress(label.capitalize(), total, None)
+            if page.next_url == url:
+                break  # a server that links a page to itself: it would never end
+            next_url = page.next_url
     return pages, next_url is None
 
 

@@ -4,15 +4,18 @@ anything changes, with what the server asks and a screenshot (flows/pages/landin
 `check_usable` runs right after each sign-in: it asks for the profile page, which only a usable
 account reaches, and stops when the server sends the account elsewhere (an admin requires
 two-factor authentication, the e-mail address is unconfirmed, the account is disabled, or a page
-the agent does not know). The stop says what is missing in plain words; `needs` names it for the
-agent, which adds how to go on."""
+the agent does not know), and when changed terms of service stand in front of the web app. What it
+costs: one page (the profile page) when the sign-in landed on the web app, whose answer shows the
+terms interstitial if there is one; one more request (the web app's HTML, fetched) otherwise. The
+stop says what is missing in plain words; `needs` names it for the agent, which adds how to go on."""
 from __future__ import annotations
 
 from mastomove.agent.errors import NeedsPerson, SessionExpired
 from mastomove.agent.steps import Role, StepContext
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.base import MastodonPage
-from mastomove.flows.pages.landing import TERMS_PATH, Landing, landing, web_app_blocked_by_terms
+from mastomove.flows.pages.landing import (TERMS_PATH, WEB_APP_PATH, Landing, landing, terms_in_front,
+                                           web_app_blocked_by_terms)
 from mastomove.flows.pages.profile import ProfilePage
 from mastomove.flows.steps.common import view
 
@@ -60,20 +63,30 @@ def _shown_url(page: MastodonPage) -> str:
     return page.path if page.on_own_origin() else url.split("?")[0]
 
 
-def check_usable(ctx: StepContext, role: Role) -> None:
+def check_usable(ctx: StepContext, role: Role, *, web_app_answer: str | None = None) -> ProfilePage:
     """Ask for a page only a usable account reaches; stop (changing nothing) when the server sends
-    the account elsewhere."""
+    the account elsewhere. `web_app_answer`: the HTML the web app answered the sign-in with, when
+    it landed there (the page still shows it): it says whether changed terms stand in front of the
+    web app, so that no other request is needed for it. Returns the profile page, loaded."""
     page = view(ctx, role, ProfilePage)
+    if web_app_answer is not None and terms_in_front(web_app_answer):
+        _stop_for_terms(ctx, role, page)
     page.open(signed_in=False)
     where = landing(page, page.PATH)
     if where is Landing.ACCOUNT_SETTINGS and AccountSettingsPage(page.page, page.account).redirect_notice():
-        return  # up to 4.2 a moved account is kept to its account settings: it can still do what is left
+        return page  # up to 4.2 a moved account is kept to its account settings: it can still do what is left
     stop_for(ctx, role, page, where, page.PATH)
-    if web_app_blocked_by_terms(page):
-        page.open("/home", signed_in=False)
-        handle = ctx.accounts[role].handle
-        shot = shown_at(ctx, page, f"{role}-terms-changed")
-        ctx.evidence.log.warning("gate.stopped", account=str(role), landing="terms_of_service_changed")
-        raise NeedsPerson(f"The {role} server shows {handle} its changed terms of service before its web app: "
-                          f"they are for the person to read (opening {TERMS_PATH} counts as having reviewed "
-                          f"them){shot}", needs="review_terms", role=str(role))
+    if web_app_answer is None and web_app_blocked_by_terms(page):
+        page.open(WEB_APP_PATH, signed_in=False)
+        _stop_for_terms(ctx, role, page)
+    return page
+
+
+def _stop_for_terms(ctx: StepContext, role: Role, page: MastodonPage) -> None:
+    """The web app shows the changed terms (on the page now): they are for the person to read."""
+    handle = ctx.accounts[role].handle
+    shot = shown_at(ctx, page, f"{role}-terms-changed")
+    ctx.evidence.log.warning("gate.stopped", account=str(role), landing="terms_of_service_changed")
+    raise NeedsPerson(f"The {role} server shows {handle} its changed terms of service before its web app: "
+                      f"they are for the person to read (opening {TERMS_PATH} counts as having reviewed "
+                      f"them){shot}", needs="review_terms", role=str(role))

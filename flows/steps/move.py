@@ -18,6 +18,7 @@ from mastomove.agent.steps import Role, StepContext, StepResult
 from mastomove.flows.messages import MoveOutcome, TargetFacts, classify_move_error
 from mastomove.flows.pages.migration import MigrationPage, MigrationState
 from mastomove.flows.pages.public import PublicSide
+from mastomove.flows.steps.backup import BackupResult
 from mastomove.flows.steps.common import attempt, screenshot, view
 from mastomove.flows.steps.precheck import refuse_unless_free
 from mastomove.flows.steps.preflight import PreflightResult
@@ -33,6 +34,11 @@ REFUSALS = {
 }
 
 
+# A follower count read this long before the move still counts as the one before it (the pause lies
+# between; a run resumed later reads it again).
+BASELINE_FRESH = dt.timedelta(minutes=15)
+
+
 @dataclass(kw_only=True)
 class MoveResult(StepResult):
     step = "move"
@@ -40,6 +46,7 @@ class MoveResult(StepResult):
     already: bool = False  # the old account redirected before this run sent the form
     attempts: int = 0  # forms sent
     followers_before: int | None = None  # the old account's followers right before the move
+    accepted_at: str | None = None  # when this run's form was accepted (None: it had moved before)
 
 
 class MoveStep:
@@ -85,8 +92,7 @@ class MoveStep:
 
         challenge = self._challenge(ctx, state)
         if "followers_before" not in notes:
-            entity = PublicSide(ctx.page(Role.OLD)).lookup(old, old.handle.username) or {}
-            notes["followers_before"] = entity.get("followers_count")
+            notes["followers_before"] = self._followers_before(ctx)
         notes["attempts"] = notes.get("attempts", 0) + 1
         notes["last_submit_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         notes["state"] = "submitting"
@@ -114,6 +120,22 @@ class MoveStep:
         message, hint, settings = REFUSALS.get(outcome, ("The old server refused the move: {said}", "nothing was moved", ()))
         said = "; ".join(errors.fields.values()) or errors.summary or "no reason shown"
         raise MoveRejected(message.format(old=old.handle, new=new.handle, said=said), hint=hint, settings=settings)
+
+    def _followers_before(self, ctx: StepContext) -> int | None:
+        """The old account's follower count before the move: the backup step's reading when it was
+        taken minutes ago (it runs right before the move), else read now."""
+        backup = ctx.result_of(BackupResult)
+        baseline = backup.baseline if backup else None
+        count = baseline.old_followers if baseline else None
+        try:
+            age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(baseline.at or "" if baseline else "")
+        except (TypeError, ValueError):
+            age = None
+        if isinstance(count, int) and age is not None and dt.timedelta(0) <= age <= BASELINE_FRESH:
+            return count
+        old = ctx.accounts[Role.OLD]
+        entity = PublicSide(ctx.page(Role.OLD)).lookup(old, old.handle.username) or {}
+        return entity.get("followers_count")
 
     def _challenge(self, ctx: StepContext, state: MigrationState) -> str:
         old = ctx.accounts[Role.OLD]
@@ -156,8 +178,9 @@ class MoveStep:
         ctx.evidence.log.info("move.done", already=already, attempts=notes.get("attempts", 0))
         line = (f"Move: {old.handle} already redirected to {new.handle}" if already
                 else f"Move: {old.handle} now redirects to {new.handle}; its followers are being moved")
+        accepted_at = None if already else dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         return MoveResult(moved_to=str(new.handle), already=already, attempts=notes.get("attempts", 0),
-                          followers_before=notes.get("followers_before"), report=[line])
+                          followers_before=notes.get("followers_before"), accepted_at=accepted_at, report=[line])
 
     def verify(self, ctx: StepContext) -> bool:
         def redirecting() -> bool:

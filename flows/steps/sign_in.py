@@ -9,11 +9,11 @@ from typing import Any
 import pyotp
 
 from mastomove.agent import retry
-from mastomove.agent.errors import BadInput, NeedsPerson, RateLimited, SignInRejected
+from mastomove.agent.errors import BadInput, NeedsPerson, RateLimited, SessionExpired, SignInRejected
 from mastomove.agent.steps import Account, Role, StepContext, StepResult
 from mastomove.flows.pages.account_settings import AccountSettingsPage
 from mastomove.flows.pages.base import SIGN_IN_PATH
-from mastomove.flows.pages.landing import Landing, landing
+from mastomove.flows.pages.landing import Landing, is_web_app, landing
 from mastomove.flows.pages.sign_in import SignInPage, SignInStage
 from mastomove.flows.steps.common import attempt, screenshot, view
 from mastomove.flows.steps.gate import check_usable, shown_at, stop_for
@@ -72,22 +72,31 @@ def sign_in(ctx: StepContext, role: Role) -> SignedIn:
     return attempt(ctx, lambda: _sign_in_once(ctx, role))
 
 
+def may_hold_session(ctx: StepContext, role: Role) -> bool:
+    """Does `role`'s browser context hold any cookie for its server? Without one it holds no
+    session there, which is known without loading a page."""
+    return bool(ctx.page(role).context.cookies(ctx.accounts[role].url))
+
+
 def _sign_in_once(ctx: StepContext, role: Role) -> SignedIn:
     account = ctx.accounts[role]
     log = ctx.evidence.log.bind(account=str(role))
     settings = view(ctx, role, AccountSettingsPage)
-    if settings.open_if_signed_in():
-        # The account's own page, or the sign-in went to another site (which is no session of ours).
-        settings.ensure_origin()
-        _check_identity(settings, account)
-        screenshot(ctx, settings, f"{role}-session-reused")
-        check_usable(ctx, role)
-        log.info("sign_in.reused_session", url=settings.page.url)
-        return SignedIn(reused_session=True)
-
     form = view(ctx, role, SignInPage)
+    if may_hold_session(ctx, role):
+        # A saved session, or an earlier one of this run: the account settings page says whether
+        # it still holds, and as whom. If not, the server shows the sign-in form instead (and
+        # sends the browser back to the account settings after signing in).
+        if settings.open_if_signed_in():
+            return _reuse_session(ctx, role, settings)
+    else:
+        form.open()  # no cookie for this server: no session to look for
+        if form.stage() is SignInStage.SIGNED_IN and settings.open_if_signed_in():
+            return _reuse_session(ctx, role, settings)  # signed in without a cookie (another kind of session)
+
     stage = form.stage()
     two_factor = False
+    last_answer = None  # the server's answer to the last form sent (the page it landed on)
     if stage is SignInStage.PASSWORD:
         if account.password is None or not account.password.get_secret_value():
             raise _needs(account, "a password, and none was given", "password")
@@ -95,7 +104,7 @@ def _sign_in_once(ctx: StepContext, role: Role) -> SignedIn:
             raise BadInput(f"No e-mail address for the {role} account", settings=(f"{role}_email",))
         screenshot(ctx, form, f"{role}-sign-in-form")
         try:
-            form.submit_password(account.email, account.password.get_secret_value(), ctx.evidence.secret_entry)
+            last_answer = form.submit_password(account.email, account.password.get_secret_value(), ctx.evidence.secret_entry)
         except RateLimited as throttled:
             raise SignInRejected(f"The {role} server is throttling sign-ins for {account.handle}",
                                  hint="wait a few minutes before trying again") from throttled
@@ -117,7 +126,7 @@ def _sign_in_once(ctx: StepContext, role: Role) -> SignedIn:
         # a refused code gets one more try with the next one, as a person would do.
         for tries_left in (1, 0):
             try:
-                form.submit_one_time_code(one_time_code(account), ctx.evidence.secret_entry)
+                last_answer = form.submit_one_time_code(one_time_code(account), ctx.evidence.secret_entry)
             except RateLimited as throttled:
                 raise SignInRejected(f"The {role} server is throttling two-factor attempts",
                                      hint="wait before trying again") from throttled
@@ -156,18 +165,41 @@ def _sign_in_once(ctx: StepContext, role: Role) -> SignedIn:
     known_landing = form.on_own_origin() and (
         landed == "/" or any(landed == p or landed.startswith(p + "/") for p in KNOWN_AFTER_SIGN_IN))
     unknown_shot = "" if known_landing else shown_at(ctx, form, f"{role}-after-sign-in")  # before leaving it
-    if not settings.open_if_signed_in():
+    # The page where the sign-in landed is used as it is: the account settings (asked for before
+    # signing in, Devise returns there) show whom we are signed in as; the web app's answer shows
+    # whether changed terms stand in front of it. A sign-in from the bare form is the account
+    # whose e-mail address and password were typed.
+    web_app_answer = None
+    shown = settings.on(settings.PATH) and settings.on_own_origin()
+    if shown:
+        _check_identity(settings, account)
+        screenshot(ctx, settings, f"{role}-signed-in")
+    elif is_web_app(form) and last_answer is not None and last_answer.ok:
+        web_app_answer = last_answer.text()
+    try:
+        usable = check_usable(ctx, role, web_app_answer=web_app_answer)
+    except SessionExpired:
+        # Sent to the sign-in form right after signing in: the server did not keep the session.
         if not known_landing:
             raise NeedsPerson(f"After the {'two-factor code' if two_factor else 'password'}, the {role} server showed "
                               f"a page mastomove does not know ({landed}) and did not sign {account.handle} in"
-                              f"{unknown_shot}", needs="look_at_page", role=str(role))
+                              f"{unknown_shot}", needs="look_at_page", role=str(role)) from None
         raise SignInRejected(f"The {role} server accepted the sign-in but did not keep the session",
-                             hint="cookies may be blocked for this server")
-    _check_identity(settings, account)
-    screenshot(ctx, settings, f"{role}-signed-in")
-    check_usable(ctx, role)
+                             hint="cookies may be blocked for this server") from None
+    if not shown:
+        screenshot(ctx, usable, f"{role}-signed-in")
     log.info("sign_in.done", two_factor=two_factor)
     return SignedIn(reused_session=False, two_factor=two_factor)
+
+
+def _reuse_session(ctx: StepContext, role: Role, settings: AccountSettingsPage) -> SignedIn:
+    """The context is signed in already (its account settings page is loaded)."""
+    settings.ensure_origin()  # the account's own page, or the sign-in went to another site: no session of ours
+    _check_identity(settings, ctx.accounts[role])
+    screenshot(ctx, settings, f"{role}-session-reused")
+    check_usable(ctx, role)
+    ctx.evidence.log.info("sign_in.reused_session", account=str(role), url=settings.page.url)
+    return SignedIn(reused_session=True)
 
 
 class SignInStep:
@@ -189,8 +221,11 @@ class SignInStep:
         return SignInResult(old=signed[Role.OLD], new=signed[Role.NEW], report=report)
 
     def verify(self, ctx: StepContext) -> bool:
+        # A resumed run's new browser holds no session unless one was saved: without a cookie for
+        # a server, the step runs again without a page loaded to find that out.
         return all(
-            attempt(ctx, lambda role=role: view(ctx, role, AccountSettingsPage).open_if_signed_in())
+            may_hold_session(ctx, role)
+            and attempt(ctx, lambda role=role: view(ctx, role, AccountSettingsPage).open_if_signed_in())
             for role in (Role.OLD, Role.NEW)
         )
 

@@ -77,7 +77,9 @@ def traced_migration(cluster, folder: Path) -> SharedRun:
     records videos with its own ffmpeg build, which `playwright install ffmpeg` downloads."""
     if "run" in _SHARED:
         return _SHARED["run"]
-    cluster.reset(seed=dict(TEST_SEED))
+    # More followers than one page of the web app's column (80): the next pages are asked for with
+    # the app's session token, which the trace must not keep either.
+    cluster.reset(seed={**TEST_SEED, "followers_remote": 120})
     old, new = cluster.credentials["old"], cluster.credentials["new"]
     before = cluster.old.state(account="alice")["account"]
     run_dir = folder / "traced-run"

@@ -54,6 +54,12 @@ def test_the_trace_holds_no_password_nor_otp_secret(migrated):
     assert migrated.otp_secret, "the old account signs in with two-factor"
     for code in one_time_codes_around(migrated.otp_secret, min(stamps), max(stamps)):
         assert f'"{code}"'.encode() not in events, "a one-time code is readable in the trace"
+    # nor the web app's session token the followers' pages were asked for with (past the first page)
+    import json
+    saved = json.loads((migrated.run_dir / "followers.json").read_text())
+    followers = saved["followers"] if isinstance(saved, dict) else saved
+    assert len(followers) > 80, "the followers fit one page: the token's pages were not asked for"
+    assert re.search(rb"bearer\s", events, re.IGNORECASE) is None, "an Authorization header is readable in the trace"
     # the trace was cut around each secret: the parts before are kept as chunks
     assert any(name.startswith("chunk-") for name in names), names
 

@@ -203,7 +203,7 @@ def in_flight(cluster, base: Path) -> Sequence:
                    lambda: len(cluster.old.account("alice", [])["backups"]) == 1)
     in_flight_kill("move form", cluster.old, "/settings/migration",
                    lambda: cluster.old.account("alice", ["migrations"])["moved_to"] is not None)
-    mid_step_kill("verify, after its first page", event("screenshot", "verify", action="old-account-settings"))
+    mid_step_kill("verify, after its first page", event("screenshot", "verify", action="old-migration-page"))
 
     seq.final = run_agent(cluster, run_dir, *confirm_args(cluster), otp=False, **NO_SCREENSHOTS)
     if seq.final.code == 0:

@@ -73,7 +73,7 @@ SAMPLES: list[StepResult] = [
                  baseline=FollowerBaseline(at="2025-01-02T10:00:00+00:00", old_followers=13, new_followers=1),
                  report=["Saved: 12 notification(s)"]),
     MoveResult(moved_to="alice@new.example", already=False, attempts=1, followers_before=13,
-               report=["Move: alice@old.example now redirects to alice@new.example"]),
+               accepted_at="2025-01-02T10:05:00+00:00", report=["Move: alice@old.example now redirects to alice@new.example"]),
     VerifyResult(redirect=True, moved_public=True, alias=True,
                  followers=FollowerCounts(at_start=2, at_end=9, expected=13), report=["Verify: 9 of 13"]),
     ArrivalsResult(compared=True, at="2025-01-02T11:00:00+00:00", old="alice@old.example", new="alice@new.example",
@@ -188,6 +188,17 @@ def test_a_state_file_of_an_older_mastomove_still_reads():
     assert watch_baseline(old, []) == (5, 0)  # no count noted by the move: the backup's baseline
     assert watch_baseline(saved(SAMPLES), []) == (13, 1)
     assert watch_baseline(SavedResults({}), [{"expected": 7}]) == (7, None)
+
+
+def test_the_verify_step_reads_when_the_move_was_accepted():
+    import datetime as dt
+
+    from mastomove.flows.steps.verify import moved_just_now
+
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    assert moved_just_now(MoveResult(accepted_at=now))
+    assert not moved_just_now(MoveResult(accepted_at=now, already=True)) and not moved_just_now(None)
+    assert not moved_just_now(saved([SAMPLES[-3]]).of(MoveResult))  # accepted long ago: a resumed run reads again
 
 
 def test_the_import_states_are_an_enum_in_the_notes():
