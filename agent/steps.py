@@ -202,7 +202,9 @@ class Step(Protocol):
         after an interruption never repeats a side effect. Returns its result (a `result_type`)."""
 
     def verify(self, ctx: StepContext) -> bool:
-        """On resume: is this completed step still done? Reads the UI; changes nothing."""
+        """On resume: is this completed step still done? Changes nothing. Reads the UI where the
+        move's safety depends on it (sign-in, alias, the migration page); a step nothing later
+        depends on may trust its saved result and files instead (no page loaded)."""
 
 
 class Reporting(Protocol):

@@ -264,7 +264,7 @@ class MastodonPage:
             final = next((r for r in answers if not 300 <= r.status < 400), None)
             if final is not None:
                 return final
-            self.page.wait_for_timeout(50)
+            self.page.wait_for_timeout(50)  # allow-sleep: lets Playwright deliver the browser's events (bounded by timeout)
         raise ConnectionFailed(f"{href} sent no file within {timeout / 1000:.0f} s")
 
     def _judge_final(self, response: "Response", href: str) -> None:

@@ -184,8 +184,15 @@ def _sign_in_once(ctx: StepContext, role: Role) -> SignedIn:
             raise NeedsPerson(f"After the {'two-factor code' if two_factor else 'password'}, the {role} server showed "
                               f"a page mastomove does not know ({landed}) and did not sign {account.handle} in"
                               f"{unknown_shot}", needs="look_at_page", role=str(role)) from None
-        raise SignInRejected(f"The {role} server accepted the sign-in but did not keep the session",
-                             hint="cookies may be blocked for this server") from None
+        # A session can end by chance right after it began (a server restart, an admin): sign in
+        # once more; a second time means the server does not keep it.
+        lost = ctx.notes.setdefault("session_lost_after_sign_in", {})
+        lost[str(role)] = lost.get(str(role), 0) + 1
+        ctx.save_notes()
+        if lost[str(role)] >= 2:
+            raise SignInRejected(f"The {role} server accepted the sign-in but did not keep the session",
+                                 hint="cookies may be blocked for this server") from None
+        raise
     if not shown:
         screenshot(ctx, usable, f"{role}-signed-in")
     log.info("sign_in.done", two_factor=two_factor)
