@@ -66,13 +66,14 @@ def socket_inodes(pid: int) -> set[str]:
     return inodes
 
 
-def _is_shell(pid: int) -> bool:
+def _runs_chromium(pid: int) -> bool:
     """Debian's /usr/bin/chromium is a shell script: it and the subshells it forks (same command
-    line) are not browsers. Only the program it execs is."""
+    line, and a subshell may be exec'ing a helper program while /proc is read) are not browsers;
+    only the Chromium binary it execs is."""
     try:
-        return Path(os.readlink(f"/proc/{pid}/exe")).name in ("bash", "sh", "dash")
+        return "chrom" in Path(os.readlink(f"/proc/{pid}/exe")).name.lower()
     except OSError:
-        return True  # gone already: nothing to count
+        return False  # gone already: nothing to count
 
 
 @dataclass
@@ -90,7 +91,7 @@ class Watched:
             except OSError:
                 continue
             words = [w.decode(errors="replace") for w in command if w]
-            if not words or "chrom" not in Path(words[0]).name.lower() or _is_shell(pid):
+            if not words or "chrom" not in Path(words[0]).name.lower() or not _runs_chromium(pid):
                 continue
             self.chromium_pids.add(pid)
             if "--remote-debugging-pipe" in words:
