@@ -15,13 +15,24 @@ imports without a confirmation step and progress (Mastodon 4.1 and older)."""
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
-
+from mastomove.agent.retry import poll
 from mastomove.flows import csv_formats
-from mastomove.flows.csv_formats import BLOCKS, BOOKMARKS, DOMAIN_BLOCKS, FOLLOWS, LISTS, MUTES
-from mastomove.flows.pages import ExportPage, ImportConfirmationPage, ImportsPage, ImportVersion
+from mastomove.flows.csv_formats import (
+    BLOCKS,
+    BOOKMARKS,
+    DOMAIN_BLOCKS,
+    FOLLOWS,
+    LISTS,
+    MUTES,
+)
+from mastomove.flows.pages import (
+    ExportPage,
+    ImportConfirmationPage,
+    ImportsPage,
+    ImportVersion,
+)
 
 # Cheapest first: domain blocks touch no account, follows may resolve remote accounts.
 CHEAPEST_FIRST = (DOMAIN_BLOCKS, BLOCKS, MUTES, BOOKMARKS, LISTS, FOLLOWS)
@@ -79,17 +90,14 @@ def test_import_worker_processes_a_merge_import(account_page, account, ui, tmp_p
     with ui.step(confirmation, element=confirm, expected="the import page, the import scheduled"):
         confirmation.confirm()
 
-    row = None
-    deadline = time.monotonic() + WAIT_SECONDS
-    pause = 0.5
-    while True:
+    def read_row():
         with ui.step(imports, element="the recent imports table", expected="the import page"):
             imports.open()
-            row = imports.row(outcome.import_id)
-        if row is None or row.finished or time.monotonic() >= deadline:
-            break
-        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
-        pause = min(pause * 2, 10.0)
+            return imports.row(outcome.import_id)
+
+    # agent.retry's poll: backoff from 0.5 s, until the row has finished (or is gone) or time is up
+    row = poll(read_row, until=lambda found: found is None or found.finished, within=WAIT_SECONDS,
+               first_wait=0.5, max_wait=10.0)
     ui.expect(row is not None, imports, element=f"the import's row ({imports.ROW.format(id=outcome.import_id)})",
               expected="the confirmed import in the recent imports table", found="no such row")
     ui.expect(row.finished, imports, element=f"the import's row ({imports.ROW.format(id=outcome.import_id)})",
